@@ -1,0 +1,31 @@
+# xerotui — `make help` lists the targets. A fresh clone needs only `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help test lint typecheck pytest sandbox
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+test: lint typecheck pytest ## lint, type check and run every test (what CI runs)
+
+lint: $(STAMP) ## ruff: lint and import rules (api/, config/, sandbox/ never import textual)
+	$(BIN)/ruff check xerotui tests benchmarks
+	$(BIN)/ruff format --check xerotui tests benchmarks
+
+typecheck: $(STAMP) ## mypy --strict over xerotui/
+	$(BIN)/mypy
+
+pytest: $(STAMP) ## the test suite: unit, API against the sandbox, TUI with Pilot and snapshots
+	$(BIN)/pytest -q
+
+sandbox: $(STAMP) ## run the local Xerotier emulator on 127.0.0.1:8000 (prints its base URL and keys)
+	$(BIN)/xerotui sandbox --port 8000

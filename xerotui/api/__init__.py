@@ -1,0 +1,1 @@
+"""The async service layer every screen calls. Never imports textual."""

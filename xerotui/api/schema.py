@@ -1,0 +1,356 @@
+"""Pydantic v2 models of every wire object of the Xerotier Model Management and chat APIs.
+
+One definition per object, shared by the client (`api/client.py`) and the sandbox
+(`sandbox/`). Unknown fields are kept (servers add fields); optional fields that are
+unset are omitted on the wire, never sent as ``null`` (use :meth:`Wire.wire`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Status vocabulary (design.md section 3).
+SUCCESS_STATUSES = frozenset({"active", "ready", "validated"})
+FAILURE_STATUSES = frozenset({"error", "failed", "invalid"})
+TERMINAL_STATUSES = SUCCESS_STATUSES | FAILURE_STATUSES
+
+QUANTIZATIONS = (
+    "native", "awq", "bitsandbytes", "bitblas", "gguf", "gptq", "ipex",
+    "int4", "int8", "fp8", "modelopt", "quark", "torchao", "compressed-tensors",
+)
+WORKLOAD_TYPES = ("chat", "code", "reasoning", "embedding", "multilingual")
+TORCH_DTYPES = ("float16", "bfloat16", "float32")
+PRE_QUANTIZATION_METHODS = ("gptq", "awq", "compressed-tensors")
+PRE_QUANTIZATION_BITS = (4, 8)
+CATALOG_ROLES = ("deployable", "shared")
+
+
+def is_terminal(status: str | None) -> bool:
+    """Whether a model status ends a revalidation wait."""
+    return status in TERMINAL_STATUSES
+
+
+class Wire(BaseModel):
+    """Base of every wire object: unknown fields are kept, unset optionals omitted."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    def wire(self) -> dict[str, Any]:
+        """The JSON body as the server sends it: unset optionals left out."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+# --------------------------------------------------------------------------- models
+
+
+class Model(Wire):
+    """A model, standard (first five keys) or extended (all the rest)."""
+
+    id: str
+    object: str = "model"
+    created: int
+    owned_by: str
+    name: str | None = None
+    # extended
+    format: str | None = None
+    size_bytes: int | None = None
+    size_formatted: str | None = None
+    status: str | None = None
+    version: str | None = None
+    is_latest: bool | None = None
+    description: str | None = None
+    license: str | None = None
+    architecture: str | None = None
+    quantization: str | None = None
+    context_length: int | None = None
+    parameter_count: int | None = None
+    hidden_size: int | None = None
+    num_layers: int | None = None
+    vocab_size: int | None = None
+    workload_type: str | None = None
+    torch_dtype: str | None = None
+    num_experts: int | None = None
+    num_experts_per_tok: int | None = None
+    pre_quantized: bool | None = None
+    pre_quantization_method: str | None = None
+    pre_quantization_bits: int | None = None
+    capabilities: list[str] | None = None
+    is_shared: bool | None = None
+
+
+class ModelList(Wire):
+    """`GET /models` envelope. `has_more` and `total` only come with `extended=true`."""
+
+    object: str = "list"
+    data: list[Model] = Field(default_factory=list)
+    has_more: bool | None = None
+    total: int | None = None
+
+
+class ModelUpdate(Wire):
+    """PATCH body: only the fields that were set are sent (see :meth:`patch_body`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str | None = None
+    license: str | None = None
+    architecture: str | None = None
+    quantization: str | None = None
+    context_length: int | None = None
+    parameter_count: int | None = None
+    hidden_size: int | None = None
+    num_layers: int | None = None
+    vocab_size: int | None = None
+    workload_type: str | None = None
+    torch_dtype: str | None = None
+    num_experts: int | None = None
+    num_experts_per_tok: int | None = None
+    pre_quantized: bool | None = None
+    pre_quantization_method: str | None = None
+    pre_quantization_bits: int | None = None
+
+    def patch_body(self) -> dict[str, Any]:
+        """Exactly the fields the caller set, nothing else."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class DeleteResult(Wire):
+    id: str
+    object: str = "model"
+    deleted: bool = True
+
+
+class RevalidateResult(Wire):
+    id: str
+    status: str = "validating"
+    message: str = "Model validation queued"
+
+
+class CatalogInfo(Wire):
+    id: str
+    catalog_role: str = "deployable"
+    deployment_count: int = 0
+    is_on_shared_agents: bool = False
+    is_public: bool = True
+    featured: bool = False
+    shared_at: str | None = None
+
+
+class UnshareResult(Wire):
+    id: str
+    object: str = "model"
+    is_shared: bool = False
+
+
+class ModelVersion(Wire):
+    id: str
+    object: str = "model.version"
+    version: str
+    is_latest: bool = False
+    created: int
+    version_notes: str | None = None
+    status: str | None = None
+
+
+class VersionList(Wire):
+    object: str = "list"
+    data: list[ModelVersion] = Field(default_factory=list)
+
+
+class VersionCreate(Wire):
+    model_config = ConfigDict(extra="forbid")
+
+    version: str
+    version_notes: str | None = None
+
+
+class ProbeResult(Wire):
+    id: str
+    object: str = "model.capabilities"
+    capabilities: dict[str, Any] = Field(default_factory=dict)
+
+
+class CapabilitiesUpdate(Wire):
+    model_config = ConfigDict(extra="forbid")
+
+    capabilities: list[str]
+
+
+class Recommendation(Wire):
+    model_id: str
+    name: str
+    score: float
+    reason: str
+
+
+class RecommendationList(Wire):
+    object: str = "list"
+    workspace_id: str
+    data: list[Recommendation] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class ErrorBody(Wire):
+    message: str
+    type: str = "invalid_request_error"
+    code: str | None = None
+    param: str | None = None
+    retry_after: int | None = None
+
+
+class ErrorEnvelope(Wire):
+    error: ErrorBody
+
+
+# --------------------------------------------------------------------------- chat
+
+ChatRole = Literal["system", "user", "assistant", "tool", "developer"]
+
+
+class ChatMessage(Wire):
+    role: ChatRole
+    content: str | None = None
+
+
+class StreamOptions(Wire):
+    include_usage: bool = True
+
+
+class ChatRequest(Wire):
+    """Body of `POST /{P}/{S}/v1/chat/completions` (OpenAI shape)."""
+
+    model: str = "default"
+    messages: list[ChatMessage]
+    max_tokens: int | None = None
+    max_completion_tokens: int | None = None
+    temperature: float | None = Field(default=None, ge=0.0, le=2.0)
+    top_p: float | None = Field(default=None, ge=0.0, le=1.0)
+    frequency_penalty: float | None = Field(default=None, ge=-2.0, le=2.0)
+    presence_penalty: float | None = Field(default=None, ge=-2.0, le=2.0)
+    seed: int | None = None
+    stop: str | list[str] | None = None
+    stream: bool | None = None
+    stream_options: StreamOptions | None = None
+    store: bool | None = None
+
+
+class PromptTokensDetails(Wire):
+    cached_tokens: int = 0
+
+
+class CompletionTokensDetails(Wire):
+    reasoning_tokens: int = 0
+
+
+class Usage(Wire):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    prompt_tokens_details: PromptTokensDetails | None = None
+    completion_tokens_details: CompletionTokensDetails | None = None
+
+    @property
+    def cached_tokens(self) -> int:
+        details = self.prompt_tokens_details
+        return details.cached_tokens if details else 0
+
+    @property
+    def reasoning_tokens(self) -> int:
+        details = self.completion_tokens_details
+        return details.reasoning_tokens if details else 0
+
+
+class ChatChoice(Wire):
+    index: int = 0
+    message: ChatMessage
+    finish_reason: str | None = None
+
+
+class ChatCompletion(Wire):
+    id: str
+    object: str = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatChoice] = Field(default_factory=list)
+    usage: Usage | None = None
+    metadata: dict[str, str] | None = None
+
+    @property
+    def text(self) -> str:
+        if not self.choices:
+            return ""
+        return self.choices[0].message.content or ""
+
+
+class ChunkDelta(Wire):
+    role: str | None = None
+    content: str | None = None
+    tool_calls: list[Any] | None = None
+    refusal: str | None = None
+
+
+class ChunkChoice(Wire):
+    index: int = 0
+    delta: ChunkDelta = Field(default_factory=ChunkDelta)
+    finish_reason: str | None = None
+
+
+class ChatChunk(Wire):
+    """One `chat.completion.chunk` event. `usage` only on the final chunk."""
+
+    id: str
+    object: str = "chat.completion.chunk"
+    created: int
+    model: str
+    service_tier: str | None = None
+    system_fingerprint: str | None = None
+    choices: list[ChunkChoice] = Field(default_factory=list)
+    usage: Usage | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(c.delta.content or "" for c in self.choices)
+
+    @property
+    def finish_reason(self) -> str | None:
+        return next((c.finish_reason for c in self.choices if c.finish_reason), None)
+
+    def stream_json(self) -> dict[str, Any]:
+        """The chunk as streamed: the OpenAI always-present keys kept even when null."""
+        body = self.model_dump(mode="json", exclude_none=True)
+        body.setdefault("service_tier", None)
+        body.setdefault("system_fingerprint", None)
+        body.setdefault("usage", None)
+        for choice in body["choices"]:
+            choice.setdefault("finish_reason", None)
+        return body
+
+
+class StoredCompletionList(Wire):
+    object: str = "list"
+    data: list[ChatCompletion] = Field(default_factory=list)
+    first_id: str | None = None
+    last_id: str | None = None
+    has_more: bool = False
+
+
+class CompletionDeleted(Wire):
+    id: str
+    object: str = "chat.completion.deleted"
+    deleted: bool = True
+
+
+class EndpointModel(Wire):
+    id: str
+    object: str = "model"
+    created: int
+    owned_by: str
+
+
+class EndpointModelList(Wire):
+    object: str = "list"
+    data: list[EndpointModel] = Field(default_factory=list)
