@@ -1,0 +1,414 @@
+"""XeroClient: the one async client of the Xerotier model-management and chat APIs.
+
+It owns one ``httpx.AsyncClient``. Every request goes through :meth:`XeroClient._send` (bearer
+header, timeouts, transport failures mapped to :mod:`xerotui.api.errors`); plain requests add
+retries of idempotent GETs and the request log in :meth:`XeroClient._request`; the chat stream
+logs itself. Public methods return the typed objects of :mod:`xerotui.api.schema` and raise
+only :class:`~xerotui.api.errors.XeroError` subclasses, never httpx or pydantic exceptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+import httpx
+import pydantic
+
+from xerotui import __version__
+from xerotui.api import endpoints
+from xerotui.api import schema as wire
+from xerotui.api.chatstream import ChatStreamReader
+from xerotui.api.errors import StreamInterruptedError, XeroError
+from xerotui.api.failures import (
+    UnexpectedResponseError,
+    error_from_response,
+    transport_error,
+    validation_summary,
+)
+from xerotui.api.masking import curl_command, mask_key
+from xerotui.api.requestlog import RequestLog, RequestRecord
+from xerotui.api.retry import RetryPolicy
+
+__all__ = ["UnexpectedResponseError", "XeroClient"]
+
+W = TypeVar("W", bound=wire.Wire)
+Sleep = Callable[[float], Awaitable[None]]
+Query = dict[str, str | int | bool]
+Params = Query | None
+Body = dict[str, Any] | None
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+LIST_LIMIT_MAX = 100  # the server's ceiling for `limit` on GET /models
+SHAPE = "https://api.xerotier.ai/proj_ABC123/v1"
+
+
+def _seg(value: str) -> str:
+    """One URL path segment, escaped (ids and versions never inject a path)."""
+    return quote(str(value), safe="")
+
+
+def split_base_url(base_url: str) -> tuple[str, str]:
+    """`https://host/prefix/proj_X/v1` -> (`https://host/prefix`, `proj_X`); ValueError else."""
+    text = base_url.strip()
+    parts = urlsplit(text)
+    segments = [s for s in parts.path.split("/") if s]
+    problem = ""
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        problem = "it must start with http:// or https:// and name a host"
+    elif parts.username is not None or parts.password is not None:
+        problem = "it must not contain credentials (the API key is sent as a header)"
+    elif parts.query or parts.fragment:
+        problem = "it must not have a query or a fragment"
+    elif len(segments) < 2 or segments[-1] != "v1":
+        problem = "it must end in /{project}/v1"
+    if problem:
+        raise ValueError(f"Invalid base URL {text!r}: {problem}, like {SHAPE}")
+    prefix = "".join(f"/{s}" for s in segments[:-2])
+    return f"{parts.scheme}://{parts.netloc}{prefix}", segments[-2]
+
+
+class XeroClient:
+    """Async client of one project. Use ``async with XeroClient(...)`` or call :meth:`aclose`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_attempts: int = 4,
+        log: RequestLog | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        user_agent: str = f"xerotui/{__version__}",
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._root, self._project = split_base_url(base_url)
+        key = api_key.strip()
+        if not key.isascii() or not key.isprintable():
+            raise ValueError("The API key contains characters that cannot be sent in a header")
+        self._api_key = key
+        self._masked = mask_key(key)
+        self._retry = RetryPolicy(max_attempts=max_attempts)
+        self._log = log if log is not None else RequestLog()
+        self._sleep = sleep
+        self._http = httpx.AsyncClient(
+            headers={"User-Agent": user_agent, "Accept": "application/json"},
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def __aenter__(self) -> XeroClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # ------------------------------------------------------------------ properties
+
+    @property
+    def base_url(self) -> str:
+        return f"{self._root}/{self._project}/v1"
+
+    @property
+    def root(self) -> str:
+        """Scheme, host and any path prefix before ``/{project}/v1``."""
+        return self._root
+
+    @property
+    def project(self) -> str:
+        return self._project
+
+    @property
+    def api_key_masked(self) -> str:
+        return self._masked
+
+    @property
+    def log(self) -> RequestLog:
+        return self._log
+
+    @property
+    def retry(self) -> RetryPolicy:
+        return self._retry
+
+    def chat_url(self, slug: str) -> str:
+        return self._url(f"/{_seg(slug)}/v1/chat/completions")
+
+    def request_preview(
+        self, method: str, path: str, body: Body = None
+    ) -> tuple[str, str, dict[str, Any] | None]:
+        """What would be sent for a project-relative ``path`` (for --dry-run)."""
+        return method.upper(), self._url(path), body
+
+    def curl(self, method: str, path: str, body: Body = None, *, reveal: bool = False) -> str:
+        """The request as a curl command line; the key is masked unless ``reveal``."""
+        return curl_command(method, self._url(path), self._api_key, body, reveal=reveal)
+
+    # ------------------------------------------------------------------ models
+
+    async def list_models(
+        self, limit: int = LIST_LIMIT_MAX, offset: int = 0, extended: bool = True
+    ) -> wire.ModelList:
+        params: Query = {"limit": limit, "offset": offset}
+        if extended:
+            params["extended"] = True
+        return await self._call("GET", "/v1/models", wire.ModelList, params=params)
+
+    async def iter_models(
+        self, extended: bool = True, page_size: int = LIST_LIMIT_MAX
+    ) -> AsyncGenerator[wire.ModelList, None]:
+        """Every page in turn until ``has_more`` is false (or, without counters, a short page)."""
+        offset = 0
+        while True:
+            page = await self.list_models(limit=page_size, offset=offset, extended=extended)
+            if page.data or offset == 0:
+                yield page
+            if not page.data or page.has_more is False:
+                return
+            if page.has_more is None and len(page.data) < min(page_size, LIST_LIMIT_MAX):
+                return
+            offset += len(page.data)
+
+    async def get_model(self, model_id: str, extended: bool = True) -> wire.Model:
+        params: Query = {"extended": True} if extended else {}
+        return await self._call("GET", f"/v1/models/{_seg(model_id)}", wire.Model, params=params)
+
+    async def update_model(self, model_id: str, update: wire.ModelUpdate) -> wire.Model:
+        body = update.patch_body()
+        return await self._call("PATCH", f"/v1/models/{_seg(model_id)}", wire.Model, body=body)
+
+    async def delete_model(self, model_id: str) -> wire.DeleteResult:
+        return await self._call("DELETE", f"/v1/models/{_seg(model_id)}", wire.DeleteResult)
+
+    async def revalidate_model(self, model_id: str) -> wire.RevalidateResult:
+        path = f"/v1/models/{_seg(model_id)}/revalidate"
+        return await self._call("POST", path, wire.RevalidateResult)
+
+    async def share_model(self, model_id: str) -> wire.CatalogInfo:
+        return await self._call("POST", f"/v1/models/{_seg(model_id)}/share", wire.CatalogInfo)
+
+    async def unshare_model(self, model_id: str) -> wire.UnshareResult:
+        return await self._call("POST", f"/v1/models/{_seg(model_id)}/unshare", wire.UnshareResult)
+
+    async def catalog_info(self, model_id: str) -> wire.CatalogInfo:
+        return await self._call(
+            "GET", f"/v1/models/{_seg(model_id)}/catalog-info", wire.CatalogInfo
+        )
+
+    async def list_versions(self, model_id: str) -> wire.VersionList:
+        return await self._call("GET", f"/v1/models/{_seg(model_id)}/versions", wire.VersionList)
+
+    async def create_version(
+        self, model_id: str, version: str, notes: str | None = None
+    ) -> wire.ModelVersion:
+        body = wire.VersionCreate(version=version, version_notes=notes).wire()
+        path = f"/v1/models/{_seg(model_id)}/versions"
+        return await self._call("POST", path, wire.ModelVersion, body=body)
+
+    async def promote_version(self, model_id: str, version: str) -> wire.ModelVersion:
+        path = f"/v1/models/{_seg(model_id)}/versions/{_seg(version)}/promote"
+        return await self._call("POST", path, wire.ModelVersion)
+
+    async def rollback_version(self, model_id: str, version: str) -> wire.ModelVersion:
+        path = f"/v1/models/{_seg(model_id)}/versions/{_seg(version)}/rollback"
+        return await self._call("POST", path, wire.ModelVersion)
+
+    async def probe_model(self, model_id: str) -> wire.ProbeResult:
+        return await self._call("GET", f"/v1/models/{_seg(model_id)}/probe", wire.ProbeResult)
+
+    async def set_capabilities(self, model_id: str, caps: list[str]) -> wire.Model:
+        body = wire.CapabilitiesUpdate(capabilities=list(caps)).wire()
+        path = f"/v1/models/{_seg(model_id)}/capabilities"
+        return await self._call("PATCH", path, wire.Model, body=body)
+
+    async def recommendations(self, workspace_id: str) -> wire.RecommendationList:
+        path = f"/v1/workspaces/{_seg(workspace_id)}/model-recommendations"
+        return await self._call("GET", path, wire.RecommendationList)
+
+    # ------------------------------------------------------------------ chat
+
+    async def chat_completion(self, slug: str, request: wire.ChatRequest) -> wire.ChatCompletion:
+        body = request.model_copy(update={"stream": None, "stream_options": None}).wire()
+        path = f"/{_seg(slug)}/v1/chat/completions"
+        return await self._call("POST", path, wire.ChatCompletion, body=body)
+
+    async def stream_chat(
+        self, slug: str, request: wire.ChatRequest
+    ) -> AsyncGenerator[wire.ChatChunk, None]:
+        """Typed chunks as they arrive (forces ``stream`` and ``include_usage``); the last one
+        carries ``usage``. An in-band error, a cut connection or an end without ``[DONE]``
+        raise :class:`StreamInterruptedError` with ``partial_text``. Closing the generator or
+        cancelling its consumer closes the response. Streams are never retried.
+        """
+        options = wire.StreamOptions(include_usage=True)
+        body = request.model_copy(update={"stream": True, "stream_options": options}).wire()
+        method, path = "POST", f"/{_seg(slug)}/v1/chat/completions"
+        record = functools.partial(self._record, method, path, time.time(), time.perf_counter())
+        try:
+            response = await self._send(method, path, body=body, stream=True)
+        except XeroError as exc:
+            record(error=exc, streamed=True)
+            raise
+        except asyncio.CancelledError:
+            record(streamed=True, cancelled=True)
+            raise
+        reader = ChatStreamReader(
+            response, method=method, path=path, host=self._host, api_key=self._api_key
+        )
+        cancelled = False
+        try:
+            async with contextlib.aclosing(reader.chunks()) as chunks:
+                async for chunk in chunks:
+                    yield chunk
+        except (GeneratorExit, asyncio.CancelledError):
+            cancelled = True
+            raise
+        finally:
+            await response.aclose()
+            record(response=response, error=reader.error, streamed=True, cancelled=cancelled)
+
+    # ------------------------------------------------------------------ stored completions
+
+    async def list_stored_completions(
+        self, slug: str, after: str | None = None, limit: int = 20, order: str = "desc"
+    ) -> wire.StoredCompletionList:
+        params: Query = {"limit": limit, "order": order}
+        if after:
+            params["after"] = after
+        path = f"/{_seg(slug)}/v1/chat/completions"
+        return await self._call("GET", path, wire.StoredCompletionList, params=params)
+
+    async def get_stored_completion(self, slug: str, completion_id: str) -> wire.ChatCompletion:
+        path = f"/{_seg(slug)}/v1/chat/completions/{_seg(completion_id)}"
+        return await self._call("GET", path, wire.ChatCompletion)
+
+    async def delete_stored_completion(
+        self, slug: str, completion_id: str
+    ) -> wire.CompletionDeleted:
+        path = f"/{_seg(slug)}/v1/chat/completions/{_seg(completion_id)}"
+        return await self._call("DELETE", path, wire.CompletionDeleted)
+
+    async def list_endpoint_models(self, slug: str) -> wire.EndpointModelList:
+        return await self._call("GET", f"/{_seg(slug)}/v1/models", wire.EndpointModelList)
+
+    # ------------------------------------------------------------------ the choke point
+
+    @property
+    def _host(self) -> str:
+        return urlsplit(self._root).netloc
+
+    def _url(self, path: str) -> str:
+        return f"{self._root}/{self._project}{path}"
+
+    async def _send(
+        self, method: str, path: str, params: Params = None, body: Body = None, stream: bool = False
+    ) -> httpx.Response:
+        """Send one attempt: auth header, timeouts, transport failures -> XeroError."""
+        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        if stream:
+            headers["Accept"] = "text/event-stream"
+        try:
+            request = self._http.build_request(
+                method, self._url(path), params=params, json=body, headers=headers
+            )
+            return await self._http.send(request, stream=stream)
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise transport_error(exc, self._host, method, path, None) from None
+
+    async def _request(
+        self, method: str, path: str, params: Params = None, body: Body = None
+    ) -> httpx.Response:
+        """A successful response, after retries for GETs; every attempt is logged."""
+        attempts = self._retry.attempts_for(method)
+        for attempt in range(1, attempts + 1):
+            started, t0 = time.time(), time.perf_counter()
+            response: httpx.Response | None = None
+            error: XeroError | None = None
+            try:
+                response = await self._send(method, path, params=params, body=body)
+            except XeroError as exc:
+                error = exc
+            except asyncio.CancelledError:
+                self._record(method, path, started, t0, params, attempt=attempt, cancelled=True)
+                raise
+            if response is not None and not response.is_success:
+                error = error_from_response(response, method, path, self._api_key)
+            self._record(method, path, started, t0, params, response, error, attempt)
+            if error is None and response is not None:
+                return response
+            assert error is not None
+            if attempt >= attempts or not self._retry.should_retry(error):
+                raise error
+            await self._sleep(self._retry.delay(attempt, error, response))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _call(
+        self, method: str, path: str, model: type[W], *, params: Params = None, body: Body = None
+    ) -> W:
+        response = await self._request(method, path, params=params, body=body)
+        request_id = response.headers.get("x-request-id")
+        where: dict[str, Any] = {"status": response.status_code, "request_id": request_id}
+        where |= {"method": method, "path": path}
+        try:
+            data = response.json()
+        except ValueError:
+            snippet = response.text[:120]
+            raise UnexpectedResponseError(f"The answer is not JSON: {snippet!r}", **where) from None
+        try:
+            return model.model_validate(data)
+        except pydantic.ValidationError as exc:
+            detail = f"{model.__name__} does not match: {validation_summary(exc)}"
+            raise UnexpectedResponseError(detail, **where) from None
+
+    # ------------------------------------------------------------------ the log
+
+    def _record(
+        self,
+        method: str,
+        path: str,
+        started: float,
+        t0: float,
+        params: Params = None,
+        response: httpx.Response | None = None,
+        error: XeroError | None = None,
+        attempt: int = 1,
+        *,
+        streamed: bool = False,
+        cancelled: bool = False,
+    ) -> None:
+        """Append one attempt to the request log (the key only ever masked)."""
+        endpoint = endpoints.match(method, path)
+        code = error.code if error is not None else None
+        if isinstance(error, StreamInterruptedError) and code is None:
+            code = "stream_interrupted"
+        self._log.append(
+            RequestRecord(
+                started,
+                method,
+                path,
+                self._url(path),
+                query=str(httpx.QueryParams(params)) if params else "",
+                status=response.status_code if response is not None else None,
+                latency_ms=(time.perf_counter() - t0) * 1000.0,
+                request_id=response.headers.get("x-request-id") if response is not None else None,
+                error_code=code,
+                error_message=error.message if error is not None else None,
+                error_body=error.body if error is not None else None,
+                endpoint_key=endpoint.key if endpoint else None,
+                attempt=attempt,
+                streamed=streamed,
+                cancelled=cancelled,
+                key_masked=self._masked,
+            )
+        )

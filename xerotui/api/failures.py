@@ -1,0 +1,204 @@
+"""From what went wrong on the wire to a :class:`~xerotui.api.errors.XeroError`.
+
+Used only by :mod:`xerotui.api.client`: error envelopes (and bodies that are not envelopes,
+such as a proxy's HTML 502 page), ``Retry-After``, httpx transport failures in plain words,
+and pydantic validation errors summarised in one line. Nothing here does IO.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import ssl
+import time
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+import pydantic
+
+from xerotui.api.errors import (
+    ConnectionFailedError,
+    RateLimitedError,
+    RequestTimeoutError,
+    XeroError,
+    error_class,
+)
+from xerotui.api.masking import mask_key
+
+SNIPPET_CHARS = 160
+_HIDDEN_HTML = re.compile(r"<(script|style|title|head)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
+
+
+class UnexpectedResponseError(XeroError):
+    """A 2xx answer the client cannot read: not JSON, or not the documented shape."""
+
+    title = "Unexpected response"
+
+
+def scrub(text: str, api_key: str) -> str:
+    """The text with any whole occurrence of the API key replaced by its masked form."""
+    if len(api_key) >= 8 and api_key in text:
+        return text.replace(api_key, mask_key(api_key))
+    return text
+
+
+def _scrub_body(body: dict[str, Any] | None, api_key: str) -> dict[str, Any] | None:
+    if body is None or len(api_key) < 8:
+        return body
+    dumped = json.dumps(body)
+    if api_key not in dumped:
+        return body
+    cleaned: dict[str, Any] = json.loads(scrub(dumped, api_key))
+    return cleaned
+
+
+def snippet(text: str) -> str:
+    """A short readable excerpt of a body: HTML tags dropped, whitespace collapsed."""
+    text = _TAG.sub(" ", _HIDDEN_HTML.sub(" ", text))
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > SNIPPET_CHARS:
+        text = text[: SNIPPET_CHARS - 1].rstrip() + "…"
+    return text
+
+
+def retry_after_seconds(response: httpx.Response, body_value: object) -> float | None:
+    """Seconds to wait: the ``Retry-After`` header (seconds or HTTP date), else the body's."""
+    header = response.headers.get("retry-after")
+    if header:
+        header = header.strip()
+        try:
+            return max(0.0, float(header))
+        except ValueError:
+            pass
+        try:
+            when = parsedate_to_datetime(header)
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None and when.tzinfo is not None:
+            return max(0.0, when.timestamp() - time.time())
+    if isinstance(body_value, int | float) and not isinstance(body_value, bool):
+        return max(0.0, float(body_value))
+    return None
+
+
+def error_from_response(
+    response: httpx.Response, method: str, path: str, api_key: str
+) -> XeroError:
+    """The XeroError for a non-2xx response whose body has been read."""
+    status = response.status_code
+    reason = response.reason_phrase or httpx.codes.get_reason_phrase(status) or "Error"
+    headline = f"HTTP {status} {reason}".strip()
+    data: Any = None
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    body = data if isinstance(data, dict) else None
+    err = body.get("error") if body else None
+    code = param = None
+    retry_value: object = None
+    if isinstance(err, dict):
+        message = str(err.get("message") or headline)
+        code = err.get("code") if isinstance(err.get("code"), str) else None
+        param = err.get("param") if isinstance(err.get("param"), str) else None
+        retry_value = err.get("retry_after")
+    elif isinstance(err, str) and err:
+        message = err
+    elif body and isinstance(body.get("detail") or body.get("message"), str):
+        message = str(body.get("detail") or body.get("message"))
+    else:
+        text = snippet(response.text) if body is None else ""
+        message = f"{headline}: {text}" if text else headline
+    cls = error_class(code, status)
+    fields: dict[str, Any] = {
+        "code": code,
+        "status": status,
+        "request_id": response.headers.get("x-request-id"),
+        "param": param,
+        "body": _scrub_body(body, api_key),
+        "method": method,
+        "path": path,
+    }
+    message = scrub(message, api_key)
+    if issubclass(cls, RateLimitedError):
+        return cls(message, retry_after=retry_after_seconds(response, retry_value), **fields)
+    return cls(message, **fields)
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and what caused it (httpx wraps httpcore wraps the OSError)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain and len(chain) < 8:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _connect_reason(exc: httpx.HTTPError) -> str:
+    chain = _causes(exc)
+    text = str(exc).strip()
+    lower = " ".join(str(e) for e in chain).lower()
+    if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in lower:
+        return "nothing is accepting connections there (connection refused)"
+    if any(isinstance(e, socket.gaierror) for e in chain) or any(
+        s in lower for s in ("name or service", "nodename nor servname", "name resolution")
+    ):
+        return "the host name could not be resolved"
+    if "unreachable" in lower:
+        return "the network is unreachable"
+    if any(isinstance(e, ssl.SSLError) for e in chain) or "certificate" in lower:
+        return f"the secure (TLS) connection could not be set up ({text})"
+    return f"the connection could not be opened ({text})" if text else "the connection failed"
+
+
+_TIMEOUT_REASONS: dict[type[httpx.TimeoutException], str] = {
+    httpx.ConnectTimeout: "opening the connection took too long",
+    httpx.ReadTimeout: "no answer arrived in time",
+    httpx.WriteTimeout: "sending the request took too long",
+    httpx.PoolTimeout: "too many requests are already waiting for a connection",
+}
+
+
+def transport_error(
+    exc: httpx.HTTPError | httpx.InvalidURL,
+    host: str,
+    method: str,
+    path: str,
+    request_id: str | None,
+) -> XeroError:
+    """A failure without an HTTP answer, in plain words naming the host."""
+    where: dict[str, Any] = {"method": method, "path": path, "request_id": request_id}
+    if isinstance(exc, httpx.TimeoutException):
+        reason = _TIMEOUT_REASONS.get(type(exc), "the request took too long")
+        return RequestTimeoutError(f"{host} did not answer in time: {reason}.", **where)
+    if isinstance(exc, httpx.ConnectError):
+        reason = _connect_reason(exc)
+    elif isinstance(exc, httpx.RemoteProtocolError):
+        reason = "the server closed the connection without a complete response"
+    elif isinstance(exc, httpx.ReadError):
+        reason = "the connection was lost while reading the response"
+    elif isinstance(exc, httpx.WriteError):
+        reason = "the connection was lost while sending the request"
+    elif isinstance(exc, httpx.TransportError):
+        reason = f"the connection failed ({exc or type(exc).__name__})"
+    else:
+        detail = str(exc) or type(exc).__name__
+        return UnexpectedResponseError(f"The request to {host} failed: {detail}", **where)
+    return ConnectionFailedError(f"Could not reach {host}: {reason}.", **where)
+
+
+def validation_summary(exc: pydantic.ValidationError, limit: int = 3) -> str:
+    """``data.0.created: Field required; ...`` — the first few problems on one line."""
+    problems = []
+    for item in exc.errors()[:limit]:
+        location = ".".join(str(part) for part in item["loc"]) or "(body)"
+        problems.append(f"{location}: {item['msg']}")
+    more = exc.error_count() - limit
+    if more > 0:
+        problems.append(f"and {more} more")
+    return "; ".join(problems)
