@@ -130,7 +130,8 @@ class SandboxProcess:
         return self.info
 
     def _read_ready_line(self) -> str:
-        assert self._proc is not None and self._proc.stdout is not None
+        assert self._proc is not None
+        assert self._proc.stdout is not None
         stdout = self._proc.stdout
         deadline = time.monotonic() + self.ready_timeout
         buffer = b""

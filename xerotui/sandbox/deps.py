@@ -1,0 +1,57 @@
+"""Shared route helpers: the state dependency, model lookup, JSON bodies, OpenAPI docs."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from pydantic import BaseModel
+
+from xerotui.api.schema import ErrorEnvelope
+from xerotui.sandbox.auth import Caller
+from xerotui.sandbox.errors import ApiError, parse_json_object
+from xerotui.sandbox.state import SandboxState
+
+ERROR_TEXT = {
+    400: "Invalid request (see `error.code` and `error.param`)",
+    401: "missing_authorization / invalid_api_key",
+    403: "project_mismatch (or admin_required)",
+    404: "Not found (see `error.code`)",
+    409: "Conflict (see `error.code`)",
+    429: "rate_limited (with Retry-After)",
+    501: "not_implemented",
+    503: "endpoint_inactive",
+}
+
+
+def get_state(request: Request) -> SandboxState:
+    state: SandboxState = request.app.state.sandbox
+    return state
+
+
+StateDep = Annotated[SandboxState, Depends(get_state)]
+
+
+def load_model(state: SandboxState, caller: Caller, model_id: str) -> sqlite3.Row:
+    """The caller's model or 404 `model_not_found` (another project's model is not found)."""
+    row = state.models.get(caller.project, model_id)
+    if row is None:
+        raise ApiError.model_not_found()
+    return row
+
+
+async def json_body(request: Request, *, required: bool = True) -> dict[str, Any]:
+    return parse_json_object(await request.body(), required=required)
+
+
+def doc(
+    model: type[BaseModel] | None, *statuses: int, success: int = 200, description: str = ""
+) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route: the success model and the error envelope per status."""
+    responses: dict[int | str, dict[str, Any]] = {}
+    if model is not None:
+        responses[success] = {"model": model, "description": description or "Success"}
+    for status in (401, 403, *statuses):
+        responses[status] = {"model": ErrorEnvelope, "description": ERROR_TEXT.get(status, "")}
+    return responses
