@@ -1,8 +1,86 @@
-"""Command line: `xerotui [options]` runs the TUI; `xerotui sandbox ...` runs the emulator."""
+"""Command line: `xerotui [options]` runs the TUI; `xerotui sandbox ...` runs the emulator.
+
+Imports are deferred so `xerotui sandbox` never loads textual and the TUI never loads
+the sandbox's web framework.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
+
+from xerotui import __version__
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="xerotui",
+        description="Keyboard-driven terminal dashboard for Xerotier model management.",
+        epilog="`xerotui sandbox --help` for the local Xerotier emulator.",
+    )
+    p.add_argument("--demo", action="store_true", help="run against a local sandbox with demo data")
+    p.add_argument("--reset", action="store_true", help="with --demo: reseed the demo data")
+    p.add_argument("--profile", help="profile to use (xerotui's or xeroctl's)")
+    p.add_argument("--base-url", help="base URL, e.g. https://api.xerotier.ai/proj_ABC123/v1")
+    p.add_argument("--api-key", help="API key (xero_<project>_<secret>)")
+    p.add_argument("--version", action="version", version=f"xerotui {__version__}")
+    return p
+
+
+def fail(message: str) -> int:
+    sys.stderr.write(f"xerotui: {message}\n")
+    return 2
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    from xerotui.api.requestlog import RequestLog
+    from xerotui.config import paths
+    from xerotui.config.connection import ConnectionFlags, resolve
+    from xerotui.config.errors import ConfigError
+    from xerotui.config.settings import load_settings
+    from xerotui.sandbox.process import SandboxProcess, SandboxStartError
+    from xerotui.tui.session import Session, open_session
+
+    log = RequestLog()
+    demo: SandboxProcess | None = None
+    session: Session | None = None
+    try:
+        settings = load_settings()
+        if args.demo:
+            demo = SandboxProcess(paths.demo_db(), reset=args.reset)
+            info = demo.start()
+            session = open_session(
+                info.base_url, info.admin_api_key, profile="demo", origin="local sandbox", log=log
+            )
+        else:
+            flags = ConnectionFlags(args.profile, args.base_url, args.api_key)
+            connection = resolve(flags)
+            if connection is not None:
+                name = connection.profile.name if connection.profile else "custom"
+                session = open_session(
+                    connection.base_url,
+                    connection.api_key,
+                    profile=name,
+                    origin=connection.describe(),
+                    log=log,
+                )
+    except (ConfigError, SandboxStartError) as error:
+        if demo is not None:
+            demo.stop()
+        return fail(str(error))
+    except ValueError as error:
+        return fail(str(error))
+
+    from xerotui.tui.app import XeroApp
+
+    app = XeroApp(session, settings, request_log=log)
+    try:
+        app.run()
+    finally:
+        for process in (demo, app.owned_sandbox):
+            if process is not None:
+                process.stop()
+    return app.return_code or 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -11,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         from xerotui.sandbox.cli import main as sandbox_main
 
         return sandbox_main(args[1:])
-    raise SystemExit("the TUI is not wired yet")
+    return run_tui(parser().parse_args(args))
 
 
 if __name__ == "__main__":

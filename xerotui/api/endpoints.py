@@ -28,8 +28,8 @@ class Endpoint:
         object.__setattr__(self, "pattern", re.compile(f"^{regex}$"))
 
 
-PROJECT_KEY = "project API key"
-ADMIN_KEY = "project API key (admin)"
+PROJECT_KEY = "project key"
+ADMIN_KEY = "project key (admin)"
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("models.list", "GET", "/v1/models", PROJECT_KEY, "List models"),
@@ -68,9 +68,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Set capabilities",
         source="decided",
     ),
-    Endpoint(
-        "models.probe", "GET", "/v1/models/{id}/probe", PROJECT_KEY, "Probe model", "decided"
-    ),
+    Endpoint("models.probe", "GET", "/v1/models/{id}/probe", PROJECT_KEY, "Probe model", "decided"),
     Endpoint(
         "workspaces.recommendations",
         "GET",

@@ -17,8 +17,20 @@ FAILURE_STATUSES = frozenset({"error", "failed", "invalid"})
 TERMINAL_STATUSES = SUCCESS_STATUSES | FAILURE_STATUSES
 
 QUANTIZATIONS = (
-    "native", "awq", "bitsandbytes", "bitblas", "gguf", "gptq", "ipex",
-    "int4", "int8", "fp8", "modelopt", "quark", "torchao", "compressed-tensors",
+    "native",
+    "awq",
+    "bitsandbytes",
+    "bitblas",
+    "gguf",
+    "gptq",
+    "ipex",
+    "int4",
+    "int8",
+    "fp8",
+    "modelopt",
+    "quark",
+    "torchao",
+    "compressed-tensors",
 )
 WORKLOAD_TYPES = ("chat", "code", "reasoning", "embedding", "multilingual")
 TORCH_DTYPES = ("float16", "bfloat16", "float32")

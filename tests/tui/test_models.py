@@ -1,0 +1,238 @@
+"""The models table against the sandbox: fill, filter, sort, wide, marks, refresh, copy."""
+
+from __future__ import annotations
+
+import httpx
+from conftest import MakeApp
+from tui_helpers import server_models, settle, wait_until
+
+from xerotui.config.settings import Settings
+from xerotui.sandbox.process import SandboxInfo
+from xerotui.tui.screens.model_detail import ModelDetailScreen
+from xerotui.tui.screens.models import ModelsScreen
+from xerotui.tui.widgets.model_table import MARK
+
+
+def row_ids(screen: ModelsScreen) -> list[str]:
+    return [str(row.key.value) for row in screen.table.ordered_rows]
+
+
+def cell(screen: ModelsScreen, model_id: str, column: str) -> str:
+    value = screen.table.get_cell(model_id, column)
+    return getattr(value, "plain", str(value))
+
+
+async def test_table_holds_every_model_in_server_order(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    truth = await server_models(sandbox)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ModelsScreen)
+        assert row_ids(screen) == [m["id"] for m in truth]
+        first = truth[0]
+        assert cell(screen, first["id"], "name") == first["name"]
+        assert cell(screen, first["id"], "size") == first["size_formatted"]
+        assert cell(screen, first["id"], "status").endswith(first["status"])
+        assert [c.key.value for c in screen.table.ordered_columns] == [
+            MARK,
+            "id",
+            "name",
+            "format",
+            "size",
+            "status",
+            "version",
+            "shared",
+        ]
+
+
+async def test_wide_toggles_the_extra_columns_and_is_remembered(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        screen = app.screen
+        assert isinstance(screen, ModelsScreen)
+        keys = [c.key.value for c in screen.table.ordered_columns]
+        assert keys[-5:] == ["architecture", "quantization", "context", "parameters", "created"]
+        assert app.settings.wide_columns is True
+        await pilot.press("w")
+        assert "architecture" not in [c.key.value for c in screen.table.ordered_columns]
+
+
+async def test_filter_matches_name_id_architecture_status_quantization(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    truth = await server_models(sandbox)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ModelsScreen)
+        await pilot.press("slash", *"QWEN")
+        expected = [
+            m["id"]
+            for m in truth
+            if any(
+                "qwen" in str(m.get(f, "")).lower()
+                for f in ("name", "id", "architecture", "status", "quantization")
+            )
+        ]
+        assert expected
+        assert row_ids(screen) == expected
+        await pilot.press("enter")
+        assert screen.table.has_focus
+        assert screen.query_one("#filter").display  # the filter stays visible while active
+        await pilot.press("escape")
+        assert row_ids(screen) == [m["id"] for m in truth]
+        # a status filter
+        await pilot.press("slash", *"failed", "enter")
+        assert row_ids(screen) == [m["id"] for m in truth if m["status"] == "failed"]
+
+
+async def test_sort_keys_and_reverse(make_app: MakeApp, sandbox: SandboxInfo) -> None:
+    truth = await server_models(sandbox)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ModelsScreen)
+        await pilot.press("s")  # first visible column: id, ascending
+        assert row_ids(screen) == sorted(m["id"] for m in truth)
+        await pilot.press("s")  # name
+        names = [cell(screen, mid, "name") for mid in row_ids(screen)]
+        assert names == sorted(names, key=str.lower)
+        await pilot.press("S")
+        names = [cell(screen, mid, "name") for mid in row_ids(screen)]
+        assert names == sorted(names, key=str.lower, reverse=True)
+        screen.sort_by("size")
+        await pilot.pause()
+        sizes = {m["id"]: m["size_bytes"] for m in truth}
+        shown = [sizes[mid] for mid in row_ids(screen)]
+        assert shown == sorted(shown, reverse=True)  # numbers sort largest first
+
+
+async def test_header_click_sorts_by_that_column(make_app: MakeApp, sandbox: SandboxInfo) -> None:
+    truth = await server_models(sandbox)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ModelsScreen)
+        table = screen.table
+        x = 0
+        for column in table.ordered_columns:
+            if column.key.value == "status":
+                break
+            x += column.get_render_width(table)
+        await pilot.click(table, offset=(x + 2, 0))
+        await pilot.pause()
+        assert screen.sort == "status"
+        statuses = {m["id"]: m["status"] for m in truth}
+        shown = [statuses[mid] for mid in row_ids(screen)]
+        assert shown == sorted(shown)
+        await pilot.click(table, offset=(x + 2, 0))
+        await pilot.pause()
+        assert screen.descending is True
+
+
+async def test_marks_toggle_mark_all_and_survive_refresh(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ModelsScreen)
+        first, second = row_ids(screen)[:2]
+        await pilot.press("space", "space")
+        assert screen.marks == {first, second}
+        assert cell(screen, first, MARK) == "●"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert screen.marks == {first, second}
+        assert cell(screen, second, MARK) == "●"
+        await pilot.press("a")
+        assert screen.marks == set(row_ids(screen))
+        await pilot.press("a")
+        assert screen.marks == set()
+
+
+async def test_refresh_keeps_the_cursor_on_the_same_model(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ModelsScreen)
+        await pilot.press("down", "down", "down", "down", "down")
+        chosen = screen.table.highlighted_id
+        above = row_ids(screen)[0]
+        # the server loses a model above the cursor: the cursor must follow the model
+        async with httpx.AsyncClient(
+            base_url=sandbox.base_url, headers={"Authorization": f"Bearer {sandbox.api_key}"}
+        ) as http:
+            (await http.delete(f"/models/{above}")).raise_for_status()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert above not in row_ids(screen)
+        assert screen.table.highlighted_id == chosen
+        assert app.current_model_id == chosen
+
+
+async def test_copy_id_and_curl_with_the_key_masked(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ModelsScreen)
+        model_id = screen.table.highlighted_id
+        assert model_id
+        await pilot.press("y")
+        assert app.clipboard == model_id
+        await pilot.press("Y")
+        assert app.clipboard.startswith("curl ")
+        assert f"{sandbox.base_url}/models/{model_id}?extended=true" in app.clipboard
+        assert sandbox.api_key not in app.clipboard
+        assert "xero_proj_demo_••••" in app.clipboard
+
+
+async def test_enter_opens_the_detail_of_the_highlighted_model(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ModelsScreen)
+        await pilot.press("down", "down")
+        chosen = screen.table.highlighted_id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ModelDetailScreen)
+        assert app.screen.model_id == chosen
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_periodic_refresh_shows_a_status_change_highlighted(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app(settings=Settings(refresh_interval=0.3))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ModelsScreen)
+        ready = next(m for m in await server_models(sandbox) if m["status"] == "ready")
+        async with httpx.AsyncClient(
+            base_url=sandbox.base_url, headers={"Authorization": f"Bearer {sandbox.api_key}"}
+        ) as http:
+            (await http.post(f"/models/{ready['id']}/revalidate")).raise_for_status()
+        await wait_until(
+            pilot,
+            lambda: ready["id"] in screen.flash,
+            what="the periodic refresh to notice the status change",
+        )
+        status = cell(screen, ready["id"], "status")
+        assert status.endswith(("validating", "ready"))

@@ -1,0 +1,49 @@
+"""Helpers for Pilot tests: wait for workers, poll a condition, read the server's truth."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from textual.pilot import Pilot
+
+from xerotui.sandbox.process import SandboxInfo
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until every worker has finished and the screen has caught up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_until(
+    pilot: Pilot[Any], condition: Callable[[], bool], *, seconds: float = 10.0, what: str = ""
+) -> None:
+    """Poll `condition` while the app runs; fail the test with `what` after `seconds`."""
+    steps = int(seconds / 0.05)
+    for _ in range(steps):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what or condition}")
+
+
+async def server_models(info: SandboxInfo) -> list[dict[str, Any]]:
+    """Every model as the server lists it (the test's independent view of the truth)."""
+    models: list[dict[str, Any]] = []
+    headers = {"Authorization": f"Bearer {info.api_key}"}
+    async with httpx.AsyncClient(base_url=info.base_url, headers=headers) as http:
+        offset = 0
+        while True:
+            page = (
+                await http.get(
+                    "/models", params={"limit": 100, "offset": offset, "extended": "true"}
+                )
+            ).json()
+            models += page["data"]
+            if not page["has_more"]:
+                return models
+            offset += 100

@@ -1,0 +1,192 @@
+"""ModelInventory: every model of the project in memory, for filter, sort and paging.
+
+Loading fetches the first page (so a screen can show it at once) and then the remaining
+pages a few at a time. Filter and sort run over the whole project in memory: a
+lower-cased search string per model is built once, so filtering 10,000 models is a
+substring test per model, and sort keys are plain tuples.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import semver
+
+from xerotui.api.schema import Model, ModelList
+
+FILTER_FIELDS = ("name", "id", "architecture", "status", "quantization")
+
+
+class ModelLister(Protocol):
+    async def list_models(
+        self, limit: int = 100, offset: int = 0, extended: bool = True
+    ) -> ModelList: ...
+
+
+def _version_key(version: str | None) -> tuple[Any, ...]:
+    if not version:
+        return (0,)
+    try:
+        parsed = semver.Version.parse(version)
+    except ValueError:
+        return (1, version)
+    # Release versions sort above their pre-releases, as semver says.
+    return (2, parsed.major, parsed.minor, parsed.patch, parsed.prerelease is None, version)
+
+
+def _text(value: str | None) -> str:
+    return (value or "").lower()
+
+
+SORT_KEYS: dict[str, Callable[[Model], Any]] = {
+    "id": lambda m: m.id,
+    "name": lambda m: (_text(m.name), m.id),
+    "format": lambda m: (_text(m.format), _text(m.name)),
+    "size": lambda m: (m.size_bytes or 0, _text(m.name)),
+    "status": lambda m: (_text(m.status), _text(m.name)),
+    "version": lambda m: (_version_key(m.version), _text(m.name)),
+    "shared": lambda m: (bool(m.is_shared), _text(m.name)),
+    "architecture": lambda m: (_text(m.architecture), _text(m.name)),
+    "quantization": lambda m: (_text(m.quantization), _text(m.name)),
+    "context": lambda m: (m.context_length or 0, _text(m.name)),
+    "parameters": lambda m: (m.parameter_count or 0, _text(m.name)),
+    "created": lambda m: (m.created, m.id),
+}
+
+
+@dataclass(frozen=True)
+class LoadProgress:
+    """One step of a load: how many of how many models have arrived."""
+
+    loaded: int
+    total: int
+    done: bool
+    changed: dict[str, str] = field(default_factory=dict)
+    """At the end of a refresh: {model id: previous status} for every status that changed."""
+
+
+@dataclass
+class ModelInventory:
+    """All models of the project, kept in server order (created descending)."""
+
+    models: list[Model] = field(default_factory=list)
+    complete: bool = False
+    _haystacks: list[str] = field(default_factory=list, repr=False)
+    _by_id: dict[str, Model] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.models)
+
+    def get(self, model_id: str) -> Model | None:
+        return self._by_id.get(model_id)
+
+    def replace(self, models: Iterable[Model], *, complete: bool = True) -> dict[str, str]:
+        """Swap in a new model set; returns {id: old status} for models whose status changed."""
+        old = self._by_id
+        unique: dict[str, Model] = {}
+        for model in models:
+            unique.setdefault(model.id, model)
+        self.models = list(unique.values())
+        self._by_id = unique
+        self._haystacks = [self._haystack(m) for m in self.models]
+        self.complete = complete
+        return {
+            mid: prev.status or ""
+            for mid, model in unique.items()
+            if (prev := old.get(mid)) is not None and prev.status != model.status
+        }
+
+    def update(self, model: Model) -> None:
+        """Replace one model in place (after a GET or PATCH)."""
+        for index, current in enumerate(self.models):
+            if current.id == model.id:
+                merged = current.model_copy(update=model.model_dump(exclude_none=True))
+                self.models[index] = merged
+                self._by_id[model.id] = merged
+                self._haystacks[index] = self._haystack(merged)
+                return
+
+    def remove(self, model_ids: Iterable[str]) -> None:
+        gone = set(model_ids)
+        keep = [i for i, m in enumerate(self.models) if m.id not in gone]
+        self.models = [self.models[i] for i in keep]
+        self._haystacks = [self._haystacks[i] for i in keep]
+        for mid in gone:
+            self._by_id.pop(mid, None)
+
+    @staticmethod
+    def _haystack(model: Model) -> str:
+        return "\x00".join(_text(getattr(model, name)) for name in FILTER_FIELDS)
+
+    def view(self, query: str = "", sort: str = "created", descending: bool = True) -> list[Model]:
+        """The models matching `query` (substring, any case) ordered by `sort`."""
+        needle = query.strip().lower()
+        if needle:
+            rows = [m for m, hay in zip(self.models, self._haystacks, strict=True) if needle in hay]
+        else:
+            rows = list(self.models)
+        if sort == "created" and descending:
+            return rows  # server order already
+        return sorted(rows, key=SORT_KEYS[sort], reverse=descending)
+
+    def status_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for model in self.models:
+            key = model.status or "unknown"
+            counts[key] = counts.get(key, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    def total_size(self) -> int:
+        return sum(m.size_bytes or 0 for m in self.models)
+
+    def shared(self) -> list[Model]:
+        return [m for m in self.models if m.is_shared]
+
+    def newest(self, count: int = 5) -> list[Model]:
+        return sorted(self.models, key=SORT_KEYS["created"], reverse=True)[:count]
+
+    async def load(
+        self, client: ModelLister, *, page_size: int = 100, concurrency: int = 4
+    ) -> AsyncIterator[LoadProgress]:
+        """Fetch every page. Yields after the first page (already visible) and as pages arrive.
+
+        The inventory shows the first page while the rest loads (``complete`` False);
+        the full set replaces it atomically at the end.
+        """
+        first = await client.list_models(limit=page_size, offset=0, extended=True)
+        total = first.total if first.total is not None else len(first.data)
+        if not first.has_more:
+            changed = self.replace(first.data, complete=True)
+            yield LoadProgress(len(first.data), len(first.data), True, changed)
+            return
+        if not self.complete or not self.models:
+            self.replace(first.data, complete=False)
+        yield LoadProgress(len(first.data), total, False)
+
+        pages: dict[int, list[Model]] = {0: first.data}
+        gate = asyncio.Semaphore(concurrency)
+
+        async def fetch(offset: int) -> tuple[int, ModelList]:
+            async with gate:
+                return offset, await client.list_models(
+                    limit=page_size, offset=offset, extended=True
+                )
+
+        tasks = [asyncio.create_task(fetch(o)) for o in range(page_size, total, page_size)]
+        loaded = len(first.data)
+        try:
+            for next_page in asyncio.as_completed(tasks):
+                offset, page = await next_page
+                pages[offset] = page.data
+                loaded += len(page.data)
+                yield LoadProgress(loaded, total, False)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        ordered = [model for offset in sorted(pages) for model in pages[offset]]
+        changed = self.replace(ordered, complete=True)
+        yield LoadProgress(len(self.models), len(self.models), True, changed)

@@ -1,0 +1,241 @@
+"""XeroApp: modes, global keys, g-chords, keymap, themes, and the error safety net."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.signal import Signal
+
+from xerotui.api.errors import (
+    AuthError,
+    ConnectionFailedError,
+    PermissionDeniedError,
+    RequestTimeoutError,
+    XeroError,
+)
+from xerotui.api.requestlog import RequestLog, RequestRecord
+from xerotui.config.settings import Settings, save_settings
+from xerotui.sandbox.process import SandboxProcess
+from xerotui.tui.chords import BY_NAME, CHORDS
+from xerotui.tui.commands import XeroCommands
+from xerotui.tui.link import LinkKind, LinkState
+from xerotui.tui.screens.api_log import ApiLogScreen
+from xerotui.tui.screens.connection import ConnectionScreen
+from xerotui.tui.screens.connection_problem import ConnectionProblemScreen
+from xerotui.tui.screens.error_modal import ErrorModal
+from xerotui.tui.screens.first_run import FirstRunScreen
+from xerotui.tui.screens.help import HelpScreen
+from xerotui.tui.screens.model_detail import ModelDetailScreen
+from xerotui.tui.screens.models import ModelsScreen
+from xerotui.tui.screens.overview import OverviewScreen
+from xerotui.tui.screens.scope import ScopeScreen
+from xerotui.tui.screens.which_key import WhichKeyScreen
+from xerotui.tui.session import Session
+from xerotui.tui.theme import DEFAULT_THEME, THEMES
+
+CONNECTION_ERRORS = (ConnectionFailedError, RequestTimeoutError, AuthError, PermissionDeniedError)
+
+
+class XeroApp(App[None]):
+    """The dashboard. Screens do the work; the app routes keys and owns the session."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "xerotui"
+    MODES: ClassVar[dict[str, Any]] = {
+        "overview": OverviewScreen,
+        "models": ModelsScreen,
+        "log": ApiLogScreen,
+        "scope": ScopeScreen,
+        "connection": ConnectionScreen,
+    }
+    BINDINGS = [
+        Binding("g", "chord", "Go to…", id="app.chord"),
+        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
+    ]
+    COMMANDS = App.COMMANDS | {XeroCommands}
+
+    link: reactive[LinkState] = reactive(LinkState, always_update=True)
+    current_model_id: reactive[str | None] = reactive(None)
+
+    def __init__(
+        self,
+        session: Session | None,
+        settings: Settings,
+        *,
+        request_log: RequestLog | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings
+        self.request_log = session.client.log if session else (request_log or RequestLog())
+        self.session_changed: Signal[Session] = Signal(self, "session-changed")
+        self.inventory_changed: Signal[None] = Signal(self, "inventory-changed")
+        self.owned_sandbox: SandboxProcess | None = None
+        self.unexpected_errors: list[BaseException] = []
+        self._safety_net = False
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = settings.theme if settings.theme in self.available_themes else DEFAULT_THEME
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.settings.keymap)
+        self.request_log.subscribe(self._on_request)
+        self._safety_net = True
+        if self.session is not None:
+            self._announce(self.session)
+            self.switch_mode("models")
+        else:
+            self.push_screen(FirstRunScreen())
+
+    # ------------------------------------------------------------------ session
+
+    def _announce(self, session: Session) -> None:
+        self.link = LinkState("connecting", session.profile, session.project, "connecting…")
+
+    def _on_request(self, record: RequestRecord) -> None:
+        if self.session is None:
+            return
+        session = self.session
+        kind: LinkKind
+        if record.status is None:
+            kind, detail = "error", "unreachable"
+        elif record.status in (401, 403) and record.endpoint_key == "models.list":
+            kind, detail = "error", "key refused"
+        else:
+            kind, detail = "connected", "connected"
+        self.link = LinkState(kind, session.profile, session.project, detail)
+
+    async def connect(self, session: Session) -> None:
+        """Switch to a new session (profile switch, first run); the old client is closed."""
+        old, self.session = self.session, session
+        self.current_model_id = None
+        self._announce(session)
+        if old is not None and old.client is not session.client:
+            await old.client.aclose()
+        self.session_changed.publish(session)
+        while len(self.screen_stack) > 1 and not self.screen.is_modal:
+            self.pop_screen()
+        await self.switch_mode("models")
+
+    def show_connection_problem(self, error: XeroError, retry: Callable[[], object]) -> None:
+        """Unreachable server or refused key at load time: a screen with the reason and retry."""
+        if not isinstance(error, CONNECTION_ERRORS):
+            from xerotui.tui.errors import report
+
+            report(self, error, doing="Loading models")
+            return
+        if isinstance(self.screen, ConnectionProblemScreen):
+            self.screen.update_error(error)
+            return
+        session = self.session
+        self.link = LinkState(
+            "error",
+            session.profile if session else "",
+            session.project if session else "",
+            "key refused"
+            if isinstance(error, AuthError | PermissionDeniedError)
+            else "unreachable",
+        )
+
+        async def chosen(choice: str | None) -> None:
+            if choice == "retry":
+                retry()
+            elif choice == "connection":
+                await self.action_goto("connection")
+
+        self.push_screen(ConnectionProblemScreen(error, session), chosen)
+
+    # ------------------------------------------------------------------ navigation
+
+    async def action_goto(self, mode: str) -> None:
+        await self.switch_mode(mode)
+        while isinstance(self.screen, ModelDetailScreen):
+            self.pop_screen()
+
+    async def show_log(self, query: str = "") -> None:
+        """The API log, filtered to `query` (e.g. an endpoint key from the scope table)."""
+        await self.action_goto("log")
+        if isinstance(self.screen, ApiLogScreen):
+            self.screen.filter_to(query)
+
+    def open_detail(self, model_id: str) -> None:
+        async def go() -> None:
+            await self.action_goto("models")
+            self.push_screen(ModelDetailScreen(model_id))
+
+        self.call_later(go)
+
+    def action_open_detail(self) -> None:
+        if self.current_model_id is None:
+            self.notify("Highlight a model in the list first (g l).", severity="warning")
+        else:
+            self.open_detail(self.current_model_id)
+
+    def action_chord(self) -> None:
+        self.push_screen(
+            WhichKeyScreen(has_model=self.current_model_id is not None), self._chord_chosen
+        )
+
+    async def _chord_chosen(self, name: str | None) -> None:
+        if name == "help":
+            self.action_help()
+        elif name in BY_NAME:
+            await self.run_action(BY_NAME[name].action)
+
+    def chord_keys(self) -> dict[str, str]:
+        return {c.name: self.settings.keymap.get(c.binding_id, c.key) for c in CHORDS}
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        else:
+            self.push_screen(HelpScreen(self.screen, self.chord_keys()))
+
+    # ------------------------------------------------------------------ services
+
+    def copy(self, text: str, *, what: str) -> None:
+        """Copy to the clipboard (OSC 52 works over SSH and tmux) and say what was copied."""
+        self.copy_to_clipboard(text)
+        preview = text if len(text) <= 60 else text[:57] + "…"
+        self.notify(preview, title=f"Copied {what}", timeout=4)
+
+    def save_settings(self, **changes: Any) -> None:
+        self.settings = self.settings.model_copy(update=changes)
+        self._write_settings(self.settings)
+
+    @work(thread=True, group="settings", exit_on_error=False, description="Saving settings")
+    def _write_settings(self, settings: Settings) -> None:
+        save_settings(settings)
+
+    def watch_theme(self, theme: str) -> None:
+        if self._safety_net and theme != self.settings.theme:
+            self.save_settings(theme=theme)
+
+    # ------------------------------------------------------------------ safety net
+
+    def show_unexpected_error(self, error: BaseException, *, doing: str = "") -> None:
+        self.unexpected_errors.append(error)
+        text = "".join(traceback.format_exception(error))
+        self.push_screen(ErrorModal(error, text, doing=doing))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception escaped a handler: show it and keep running (design.md section 9)."""
+        if self._safety_net and self.is_running and not isinstance(error, KeyboardInterrupt):
+            try:
+                self.show_unexpected_error(error)
+                return
+            except Exception:  # the screen stack itself is broken: let Textual exit
+                pass
+        super()._handle_exception(error)
+
+    async def on_unmount(self) -> None:
+        if self.session is not None:
+            await self.session.client.aclose()

@@ -1,0 +1,48 @@
+"""The g-chord table: press `g`, then one key. Mirrors the Xerotier docs' page shortcuts.
+
+A chord is registered only when the screen it opens exists. The which-key popup, the help
+overlay, the command palette and the README key table are all generated from this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Chord:
+    key: str
+    name: str
+    action: str
+    description: str
+    docs: str
+    needs_model: bool = False
+    tab: str = ""
+    """Short label in the header's screen tabs (mode chords only)."""
+
+    @property
+    def binding_id(self) -> str:
+        """Keymap id: `chord.<name>` (e.g. `chord.models = "m"` rebinds `g l` to `g m`)."""
+        return f"chord.{self.name}"
+
+
+CHORDS: tuple[Chord, ...] = (
+    Chord("o", "overview", "app.goto('overview')", "Overview", "Overview", tab="Overview"),
+    Chord(
+        "b",
+        "connection",
+        "app.goto('connection')",
+        "Connection & profiles",
+        "Base URL",
+        tab="Connection",
+    ),
+    Chord("l", "models", "app.goto('models')", "Models", "List Models", tab="Models"),
+    Chord("d", "detail", "app.open_detail", "Model detail", "Get Model Details", needs_model=True),
+    Chord("e", "log", "app.goto('log')", "API log", "Error Responses", tab="Log"),
+    Chord("t", "scope", "app.goto('scope')", "Scope table", "Scope Table", tab="Scope"),
+)
+
+BY_NAME: dict[str, Chord] = {chord.name: chord for chord in CHORDS}
+
+# Screens reachable by a chord, in the order the header shows them.
+MODE_CHORDS: tuple[Chord, ...] = tuple(c for c in CHORDS if c.tab)

@@ -1,0 +1,118 @@
+"""How values look on screen: status colours, sizes, counts, dates. Pure functions."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from rich.text import Text
+
+from xerotui.api.schema import FAILURE_STATUSES, SUCCESS_STATUSES
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+STATUS_STYLES = {
+    "success": "bold $success",
+    "failure": "bold $error",
+    "progress": "bold $warning",
+}
+
+
+def status_kind(status: str | None) -> str:
+    if status in SUCCESS_STATUSES:
+        return "success"
+    if status in FAILURE_STATUSES:
+        return "failure"
+    return "progress"
+
+
+def status_text(status: str | None, frame: int | None = None) -> Text:
+    """A status coloured by meaning; an in-progress status gets a spinner glyph.
+
+    Colours use plain names so they read on every theme: green for success, red for
+    failure, yellow for work in progress.
+    """
+    label = status or "unknown"
+    kind = status_kind(status)
+    if kind == "success":
+        return Text(f"● {label}", style="green")
+    if kind == "failure":
+        return Text(f"✖ {label}", style="bold red")
+    glyph = SPINNER[frame % len(SPINNER)] if frame is not None else "◌"
+    return Text(f"{glyph} {label}", style="bold yellow")
+
+
+def human_count(value: int | None) -> str:
+    """7000000000 -> 7.0B, 335000000 -> 335M, 8192 -> 8.2K."""
+    if value is None:
+        return "-"
+    for limit, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K")):
+        if value >= limit:
+            scaled = value / limit
+            return f"{scaled:.1f}{suffix}" if scaled < 100 else f"{scaled:.0f}{suffix}"
+    return str(value)
+
+
+def context_text(value: int | None) -> str:
+    """32768 -> 32K, 131072 -> 128K (1024-based, as context windows are quoted)."""
+    if value is None:
+        return "-"
+    if value >= 1024 and value % 1024 == 0:
+        return f"{value // 1024}K"
+    return f"{value:,}"
+
+
+def size_text(value: int | None) -> str:
+    """1024-based, two decimals: the same rule as the server's size_formatted."""
+    if value is None:
+        return "-"
+    size = float(value)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024:
+            return f"{size:.2f} {unit}" if unit != "B" else f"{int(size)} B"
+        size /= 1024
+    return f"{size:.2f} TB"
+
+
+def date_text(epoch: int | float | None) -> str:
+    if epoch is None:
+        return "-"
+    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d")
+
+
+def datetime_text(epoch: int | float | None) -> str:
+    if epoch is None:
+        return "-"
+    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def clock_text(epoch: float) -> str:
+    """Time of day with milliseconds, for the request log."""
+    stamp = datetime.fromtimestamp(epoch)
+    return stamp.strftime("%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}"
+
+
+def ago_text(epoch: float, now: float | None = None) -> str:
+    seconds = max(0.0, (now if now is not None else time.time()) - epoch)
+    if seconds < 60:
+        return f"{seconds:.0f}s ago"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f}m ago"
+    return f"{seconds / 3600:.1f}h ago"
+
+
+def short_id(model_id: str) -> str:
+    return model_id[:8] + "…" if len(model_id) > 9 else model_id
+
+
+def http_status_text(status: int | None) -> Text:
+    if status is None:
+        return Text("—", style="bold red")
+    style = "green" if status < 300 else "yellow" if status < 400 else "bold red"
+    return Text(str(status), style=style)
+
+
+def yes_no(value: bool | None) -> str:
+    if value is None:
+        return "-"
+    return "yes" if value else "no"

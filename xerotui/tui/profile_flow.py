@@ -1,0 +1,50 @@
+"""Test a base URL + key, save it as a profile (0600), and switch to it. Used by two screens."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from xerotui.api.errors import AuthError, PermissionDeniedError, XeroError
+from xerotui.api.health import ConnectionCheck, check_connection
+from xerotui.config.errors import ConfigError
+from xerotui.config.profiles import ProfileStore
+from xerotui.tui.session import open_session
+from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
+
+if TYPE_CHECKING:
+    from xerotui.tui.app import XeroApp
+
+
+async def adopt_profile(app: XeroApp, values: ProfileValues) -> ConnectionCheck:
+    """Nothing is saved unless the server accepts the key; then the app switches to it."""
+    session = open_session(
+        values.base_url,
+        values.api_key,
+        profile=values.name,
+        origin=f"profile {values.name}",
+        log=app.request_log,
+    )
+    try:
+        check = await check_connection(session.client)
+        await asyncio.to_thread(
+            ProfileStore().save_profile, values.name, values.base_url, values.api_key
+        )
+    except BaseException:
+        await session.client.aclose()
+        raise
+    await app.connect(session)
+    return check
+
+
+def show_failure(form: ProfileForm, error: Exception) -> None:
+    """Put the reason on the form, on the field to fix; the values stay as typed."""
+    if isinstance(error, AuthError | PermissionDeniedError):
+        form.show_message(f"{error.title}: {error.message} ({error.detail})", field="pf-key")
+    elif isinstance(error, XeroError):
+        detail = f" ({error.detail})" if error.detail else ""
+        form.show_message(f"{error.title}: {error.message}{detail}", field="pf-url")
+    elif isinstance(error, ConfigError):
+        form.show_message(f"Could not save the profile: {error}")
+    else:
+        form.show_message(str(error), field="pf-key")

@@ -1,0 +1,29 @@
+"""The screens whose keys the README documents, in reading order."""
+
+from __future__ import annotations
+
+from textual.dom import DOMNode
+
+from xerotui.tui.screens.api_log import ApiLogScreen
+from xerotui.tui.screens.connection import ConnectionScreen
+from xerotui.tui.screens.connection_problem import ConnectionProblemScreen
+from xerotui.tui.screens.first_run import FirstRunScreen
+from xerotui.tui.screens.help import HelpScreen
+from xerotui.tui.screens.model_detail import ModelDetailScreen
+from xerotui.tui.screens.models import ModelsScreen
+from xerotui.tui.screens.overview import OverviewScreen
+from xerotui.tui.screens.scope import ScopeScreen
+from xerotui.tui.widgets.model_table import ModelTable
+
+SCREENS: tuple[tuple[str, type[DOMNode]], ...] = (
+    ("Models (g l)", ModelsScreen),
+    ("Model table", ModelTable),
+    ("Model detail (enter, g d)", ModelDetailScreen),
+    ("Overview (g o)", OverviewScreen),
+    ("Connection (g b)", ConnectionScreen),
+    ("API log (g e)", ApiLogScreen),
+    ("Scope table (g t)", ScopeScreen),
+    ("Help (?)", HelpScreen),
+    ("First run", FirstRunScreen),
+    ("Connection problem", ConnectionProblemScreen),
+)

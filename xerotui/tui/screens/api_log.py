@@ -1,0 +1,195 @@
+"""API log (`g e`): every request of the session, errors marked and filterable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
+
+from xerotui.api.requestlog import RequestRecord
+from xerotui.tui.format import clock_text, http_status_text
+from xerotui.tui.screens.base import XeroScreen
+from xerotui.tui.widgets.request_detail import RequestDetail
+
+
+class ApiLogScreen(XeroScreen):
+    """Newest last, following the end like `tail -f` while the cursor is on the last row."""
+
+    TITLE = "API log"
+    MODE = "log"
+    BINDINGS = [
+        Binding("e", "errors_only", "Errors only", id="log.errors"),
+        Binding("slash", "filter", "Filter", id="log.filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear filter", id="log.clear_filter", show=False),
+        Binding("y", "copy_request_id", "Copy request id", id="log.copy_request_id"),
+        Binding("ctrl+l", "clear", "Clear log", id="log.clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors_only = False
+        self.query_text = ""
+        self.shown: list[RequestRecord] = []
+        self._unsubscribe: Callable[[], None] = lambda: None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="log-summary")
+        yield DataTable(id="log-table", cursor_type="row", zebra_stripes=True)
+        yield Input(placeholder="filter: path, code, request id, status, endpoint", id="log-filter")
+        yield RequestDetail(id="log-detail", classes="panel")
+
+    @property
+    def table(self) -> DataTable[Text | str]:
+        return self.query_one("#log-table", DataTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#log-filter").display = False
+        self.query_one("#log-detail").border_title = "Request"
+        for key, label in (
+            ("time", "Time"),
+            ("method", "Method"),
+            ("status", "Status"),
+            ("ms", "ms"),
+            ("code", "Error code"),
+            ("path", "Path"),
+            ("request", "Request id"),
+        ):
+            self.table.add_column(label, key=key)
+        self._unsubscribe = self.xapp.request_log.subscribe(self._on_record)
+        self.rebuild()
+        self.table.focus()
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+
+    def matches(self, record: RequestRecord) -> bool:
+        if self.errors_only and not record.is_error:
+            return False
+        needle = self.query_text.lower()
+        if not needle:
+            return True
+        hay = " ".join(
+            str(part or "")
+            for part in (
+                record.method,
+                record.target,
+                record.status,
+                record.request_id,
+                record.error_code,
+                record.endpoint_key,
+            )
+        )
+        return needle in hay.lower()
+
+    def rebuild(self) -> None:
+        table = self.table
+        table.clear()
+        self.shown = [r for r in self.xapp.request_log.records() if self.matches(r)]
+        for record in self.shown:
+            table.add_row(*self.cells(record))
+        if self.shown:
+            table.move_cursor(row=len(self.shown) - 1, animate=False)
+        self.show_summary()
+        self.show_selected()
+
+    @staticmethod
+    def cells(record: RequestRecord) -> list[Text | str]:
+        error = record.is_error
+        path = Text(record.target, style="red" if error else "")
+        attempt = f" ↻{record.attempt}" if record.attempt > 1 else ""
+        return [
+            clock_text(record.started),
+            Text(record.method, style="bold"),
+            http_status_text(record.status),
+            Text(f"{record.latency_ms:.0f}", justify="right"),
+            Text((record.error_code or "") + attempt, style="bold red" if error else "dim"),
+            path,
+            record.request_id or "-",
+        ]
+
+    def _on_record(self, record: RequestRecord) -> None:
+        if not self.matches(record):
+            self.show_summary()
+            return
+        table = self.table
+        following = not self.shown or table.cursor_row >= len(self.shown) - 1
+        self.shown.append(record)
+        table.add_row(*self.cells(record))
+        if following:
+            table.move_cursor(row=len(self.shown) - 1, animate=False)
+        self.show_summary()
+
+    def show_summary(self) -> None:
+        records = self.xapp.request_log.records()
+        errors = sum(1 for r in records if r.is_error)
+        text = Text.assemble(
+            (f"{len(records):,} requests", "bold"),
+            "  ·  ",
+            (f"{errors:,} errors", "bold red" if errors else "dim"),
+        )
+        if self.errors_only:
+            text.append("  ·  showing errors only (e)", style="yellow")
+        if self.query_text:
+            text.append(f"  ·  filter “{self.query_text}”", style="yellow")
+        self.query_one("#log-summary", Static).update(text)
+
+    def selected(self) -> RequestRecord | None:
+        row = self.table.cursor_row
+        return self.shown[row] if 0 <= row < len(self.shown) else None
+
+    def show_selected(self) -> None:
+        self.query_one(RequestDetail).show(self.selected())
+
+    @on(DataTable.RowHighlighted, "#log-table")
+    def _highlighted(self) -> None:
+        self.show_selected()
+
+    @on(Input.Changed, "#log-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.rebuild()
+
+    @on(Input.Submitted, "#log-filter")
+    def _filter_done(self) -> None:
+        self.query_one("#log-filter").display = bool(self.query_text)
+        self.table.focus()
+
+    def filter_to(self, text: str) -> None:
+        field = self.query_one("#log-filter", Input)
+        field.value = text
+        field.display = bool(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.query_text) or self.query_one("#log-filter", Input).has_focus
+        if action == "copy_request_id":
+            record = self.selected()
+            return True if record and record.request_id else None
+        return True
+
+    def action_errors_only(self) -> None:
+        self.errors_only = not self.errors_only
+        self.rebuild()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#log-filter", Input)
+        field.display = True
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        self.filter_to("")
+        self.table.focus()
+
+    def action_copy_request_id(self) -> None:
+        record = self.selected()
+        if record and record.request_id:
+            self.xapp.copy(record.request_id, what="request id")
+
+    def action_clear(self) -> None:
+        self.xapp.request_log.clear()
+        self.rebuild()

@@ -1,0 +1,56 @@
+"""XeroScreen: header + body + footer, the connection line, and the worker error net."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from xerotui.tui.errors import report
+from xerotui.tui.link import LinkState
+from xerotui.tui.widgets.status_header import StatusHeader
+
+if TYPE_CHECKING:
+    from xerotui.tui.app import XeroApp
+    from xerotui.tui.session import Session
+
+
+class XeroScreen(Screen[None]):
+    """Base of the full screens. Subclasses implement `compose_body`."""
+
+    TITLE: ClassVar[str] = ""
+    MODE: ClassVar[str] = ""
+
+    @property
+    def xapp(self) -> XeroApp:
+        return cast("XeroApp", self.app)
+
+    @property
+    def session(self) -> Session:
+        session = self.xapp.session
+        if session is None:  # screens are only shown once connected
+            raise RuntimeError("no session")
+        return session
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self.MODE)
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "link", self._show_link, init=True)
+
+    def _show_link(self, link: LinkState) -> None:
+        self.query_one(StatusHeader).show_link(link)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The safety net for workers: an error that escaped one is reported, not raised."""
+        worker = event.worker
+        if event.state is WorkerState.ERROR and worker.error is not None:
+            report(self, worker.error, doing=worker.description)

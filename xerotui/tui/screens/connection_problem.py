@@ -1,0 +1,77 @@
+"""The server cannot be reached or refuses the key: the reason, and retry — never a traceback."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from xerotui.api.errors import AuthError, PermissionDeniedError, XeroError
+from xerotui.tui.session import Session
+from xerotui.tui.widgets.field_list import FieldList
+
+
+def advice(error: XeroError) -> str:
+    if isinstance(error, AuthError):
+        return (
+            "The server does not accept this API key. Check the key of this profile "
+            "(g b shows it masked), or pass --api-key / set XEROTIER_API_KEY."
+        )
+    if isinstance(error, PermissionDeniedError):
+        return (
+            "The key is valid but belongs to another project, or is revoked. Keys look like "
+            "xero_<project>_<secret>; the project in the base URL must match."
+        )
+    return (
+        "Is the server running and the base URL right? Check your network, VPN or proxy, "
+        "then retry. xerotui --demo runs against a local sandbox instead."
+    )
+
+
+class ConnectionProblemScreen(ModalScreen[str]):
+    """Dismisses with "retry", "connection" or "quit"."""
+
+    BINDINGS = [
+        Binding("r", "choose('retry')", "Retry", id="problem.retry"),
+        Binding("b", "choose('connection')", "Connection & profiles", id="problem.connection"),
+        Binding("q", "app.quit", "Quit", id="problem.quit"),
+    ]
+
+    def __init__(self, error: XeroError, session: Session | None) -> None:
+        super().__init__()
+        self.error = error
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="problem", classes="dialog"):
+            yield Static(id="problem-title")
+            yield Static(id="problem-message")
+            yield FieldList(id="problem-facts")
+            yield Static(id="problem-advice")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.update_error(self.error)
+
+    def update_error(self, error: XeroError) -> None:
+        self.error = error
+        self.query_one("#problem-title", Static).update(Text(error.title, style="bold red"))
+        self.query_one("#problem-message", Static).update(error.message)
+        session = self.session
+        self.query_one("#problem-facts", FieldList).show(
+            [
+                ("Base URL", session.base_url if session else "-"),
+                ("Profile", f"{session.profile} ({session.origin})" if session else "-"),
+                ("API key", session.masked_key if session else "-"),
+                ("Error code", error.code or "-"),
+                ("HTTP status", str(error.status) if error.status else "no response"),
+                ("Request id", error.request_id or "-"),
+            ]
+        )
+        self.query_one("#problem-advice", Static).update(Text(advice(error), style="italic"))
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)

@@ -1,0 +1,42 @@
+"""An unexpected error (a bug): what happened, the traceback to report, and carry on."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class ErrorModal(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close", id="error.close"),
+        Binding("c", "copy", "Copy traceback", id="error.copy"),
+    ]
+
+    def __init__(self, error: BaseException, trace: str, *, doing: str = "") -> None:
+        super().__init__()
+        self.error = error
+        self.trace = trace
+        self.doing = doing
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="error-modal", classes="dialog"):
+            yield Static(Text("Unexpected error", style="bold red"))
+            what = f"While {self.doing.lower()}: " if self.doing else ""
+            yield Static(Text(f"{what}{type(self.error).__name__}: {self.error}"))
+            yield Static(
+                Text(
+                    "This is a bug in xerotui. Nothing was lost and you can keep working. "
+                    "c copies the traceback for a bug report; esc closes.",
+                    style="dim",
+                )
+            )
+            with VerticalScroll(id="error-trace"):
+                yield Static(Text(self.trace, style="dim"))
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.trace)
+        self.notify("Traceback copied to the clipboard.", title="Copied")

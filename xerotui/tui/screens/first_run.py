@@ -1,0 +1,106 @@
+"""First run: nothing configured. Start the local sandbox, or enter a base URL and API key."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from xerotui.api.errors import XeroError
+from xerotui.config import paths
+from xerotui.config.errors import ConfigError
+from xerotui.sandbox.process import SandboxProcess, SandboxStartError
+from xerotui.tui.profile_flow import adopt_profile, show_failure
+from xerotui.tui.session import open_session
+from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
+
+if TYPE_CHECKING:
+    from xerotui.tui.app import XeroApp
+
+WELCOME = """[b]Welcome to xerotui[/b]
+
+No Xerotier connection is configured yet: no xerotui profile, no xeroctl deployment
+([dim]~/.config/xeroctl/config.toml[/dim]) and no XEROTIER_BASE_URL / XEROTIER_API_KEY."""
+
+SANDBOX = """[b]Try it offline[/b]
+
+Start the local sandbox: an emulator of the Xerotier API with about 40 demo models,
+running on 127.0.0.1. Nothing leaves this machine; its data is kept between runs."""
+
+
+class FirstRunScreen(Screen[None]):
+    """Shown instead of the dashboard until a connection works."""
+
+    TITLE = "First run"
+    BINDINGS = [
+        Binding("ctrl+s", "sandbox", "Start the local sandbox", id="first_run.sandbox"),
+        Binding("ctrl+q", "app.quit", "Quit", id="first_run.quit"),
+    ]
+
+    @property
+    def xapp(self) -> XeroApp:
+        return cast("XeroApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="first-run"):
+            yield Static(WELCOME, id="first-run-welcome")
+            with Horizontal(id="first-run-choices"):
+                with Vertical(classes="dialog", id="first-run-sandbox"):
+                    yield Static(SANDBOX)
+                    yield Button("Start the local sandbox", id="start-sandbox", variant="success")
+                    yield Static(id="sandbox-message")
+                with Vertical(classes="dialog", id="first-run-profile"):
+                    yield Static("[b]Connect to Xerotier[/b]  [dim]tested before it is saved[/dim]")
+                    yield ProfileForm(id="profile-form")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#start-sandbox").focus()
+
+    @on(Button.Pressed, "#start-sandbox")
+    def action_sandbox(self) -> None:
+        self.start_sandbox()
+
+    @work(group="sandbox", exclusive=True, exit_on_error=False, description="Starting sandbox")
+    async def start_sandbox(self) -> None:
+        note = self.query_one("#sandbox-message", Static)
+        button = self.query_one("#start-sandbox", Button)
+        button.disabled = True
+        note.update("[yellow]starting the sandbox…[/yellow]")
+        process = SandboxProcess(paths.demo_db())
+        try:
+            info = await asyncio.to_thread(process.start)
+        except (SandboxStartError, OSError) as error:
+            button.disabled = False
+            note.update(f"[red]{error}[/red]")
+            return
+        app = self.xapp
+        app.owned_sandbox = process
+        session = open_session(
+            info.base_url,
+            info.admin_api_key,
+            profile="demo",
+            origin="local sandbox",
+            log=app.request_log,
+        )
+        await app.connect(session)
+
+    @on(ProfileForm.Submitted)
+    def _submitted(self, event: ProfileForm.Submitted) -> None:
+        self.save(event.values)
+
+    @work(group="profile-save", exclusive=True, exit_on_error=False, description="Saving profile")
+    async def save(self, values: ProfileValues) -> None:
+        form = self.query_one(ProfileForm)
+        form.set_busy(True)
+        try:
+            await adopt_profile(self.xapp, values)
+        except (XeroError, ConfigError, ValueError) as error:
+            form.set_busy(False)
+            show_failure(form, error)

@@ -1,0 +1,192 @@
+"""Model detail (`enter`, `g d`): every field of the seed's detail view, capabilities, JSON."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import RenderableType
+from rich.syntax import Syntax
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Static
+
+from xerotui.api.errors import NotFoundError, XeroError
+from xerotui.api.schema import Model
+from xerotui.tui.errors import report
+from xerotui.tui.format import context_text, datetime_text, human_count, status_text, yes_no
+from xerotui.tui.screens.base import XeroScreen
+from xerotui.tui.widgets.field_list import FieldList, Row
+
+DESCRIPTION_LIMIT = 120
+
+# Extended fields beyond the seed's detail view: label and how to show the value.
+MORE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("license", "License"),
+    ("hidden_size", "Hidden Size"),
+    ("num_layers", "Layers"),
+    ("vocab_size", "Vocab Size"),
+    ("torch_dtype", "Torch dtype"),
+    ("num_experts", "Experts"),
+    ("num_experts_per_tok", "Experts / token"),
+    ("pre_quantized", "Pre-quantized"),
+    ("pre_quantization_method", "Pre-quant method"),
+    ("pre_quantization_bits", "Pre-quant bits"),
+)
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+class ModelDetailScreen(XeroScreen):
+    """One model, fetched with `extended=true`; the list's copy is shown while it loads."""
+
+    TITLE = "Model detail"
+    MODE = "models"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="detail.back"),
+        Binding("f", "full", "Full description", id="detail.full"),
+        Binding("j", "json", "JSON", id="detail.json"),
+        Binding("y", "copy_id", "Copy id", id="detail.copy_id"),
+        Binding("Y", "copy_curl", "Copy curl", id="detail.copy_curl"),
+        Binding("ctrl+r", "reload", "Reload", id="detail.reload"),
+    ]
+
+    def __init__(self, model_id: str) -> None:
+        super().__init__()
+        self.model_id = model_id
+        self.model: Model | None = None
+        self.full = False
+        self.raw = False
+        self.loaded = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="detail-title")
+        with Horizontal(id="detail-body"):
+            with VerticalScroll(id="detail-main"):
+                yield FieldList(id="detail-fields")
+            with Vertical(id="detail-side"):
+                yield Static(id="detail-capabilities", classes="panel")
+                yield FieldList(id="detail-more", classes="panel")
+        with VerticalScroll(id="detail-json"):
+            yield Static(id="detail-json-body")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#detail-json").display = False
+        self.query_one("#detail-capabilities").border_title = "Capabilities"
+        self.query_one("#detail-more").border_title = "More"
+        self.model = self.session.inventory.get(self.model_id)
+        self.redraw()
+        self.load()
+
+    @work(group="detail", exclusive=True, exit_on_error=False, description="Loading model")
+    async def load(self) -> None:
+        try:
+            model = await self.session.client.get_model(self.model_id, extended=True)
+        except NotFoundError as error:
+            self.query_one("#detail-title", Static).update(
+                Text(f"Model {self.model_id} was not found (deleted?)", style="bold red")
+            )
+            report(self, error, doing="Loading model")
+            return
+        except XeroError as error:
+            report(self, error, doing="Loading model")
+            return
+        self.model, self.loaded = model, True
+        self.session.inventory.update(model)
+        self.redraw()
+
+    def redraw(self) -> None:
+        model = self.model
+        title = self.query_one("#detail-title", Static)
+        if model is None:
+            title.update(Text(f"Loading {self.model_id}…", style="dim"))
+            return
+        heading = Text.assemble((model.name or model.id, "bold"), "  ", status_text(model.status))
+        if not self.loaded:
+            heading.append("  loading details…", style="dim")
+        title.update(heading)
+        self.query_one("#detail-fields", FieldList).show(self.rows(model))
+        caps = model.capabilities or []
+        self.query_one("#detail-capabilities", Static).update(
+            Text("  ".join(f"◆ {c}" for c in caps), style="cyan") if caps else Text("-", "dim")
+        )
+        self.query_one("#detail-more", FieldList).show(self.more_rows(model), label_width=16)
+        body = json.dumps(model.wire(), indent=2)
+        self.query_one("#detail-json-body", Static).update(
+            Syntax(body, "json", theme="ansi_dark", background_color="default", word_wrap=True)
+        )
+
+    def description(self, model: Model) -> RenderableType:
+        text = model.description or "-"
+        if self.full or len(text) <= DESCRIPTION_LIMIT:
+            return text
+        return Text.assemble(text[:DESCRIPTION_LIMIT] + "…", ("  f: full text", "dim italic"))
+
+    def rows(self, model: Model) -> list[Row]:
+        size = model.size_formatted or "-"
+        if model.size_bytes is not None:
+            size = f"{size}  ({model.size_bytes:,} bytes)"
+        params = "-"
+        if model.parameter_count is not None:
+            params = f"{model.parameter_count:,}  ({human_count(model.parameter_count)})"
+        context = "-"
+        if model.context_length is not None:
+            context = f"{model.context_length:,}  ({context_text(model.context_length)})"
+        return [
+            ("ID", model.id),
+            ("Name", model.name or "-"),
+            ("Created", datetime_text(model.created)),
+            ("Owner", model.owned_by),
+            ("Format", model.format or "-"),
+            ("Size", size),
+            ("Status", status_text(model.status)),
+            ("Version", model.version or "-"),
+            ("Is Latest", yes_no(model.is_latest)),
+            ("Description", self.description(model)),
+            ("Architecture", model.architecture or "-"),
+            ("Quantization", model.quantization or "-"),
+            ("Context Length", context),
+            ("Parameters", params),
+            ("Workload Type", model.workload_type or "-"),
+            ("Shared", yes_no(model.is_shared)),
+        ]
+
+    @staticmethod
+    def more_rows(model: Model) -> list[Row]:
+        rows: list[Row] = [(label, _value(getattr(model, key))) for key, label in MORE_FIELDS]
+        for key, value in (model.model_extra or {}).items():
+            rows.append((key, _value(value)))
+        return rows
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_full(self) -> None:
+        self.full = not self.full
+        self.redraw()
+
+    def action_json(self) -> None:
+        self.raw = not self.raw
+        self.query_one("#detail-json").display = self.raw
+        self.query_one("#detail-body").display = not self.raw
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_copy_id(self) -> None:
+        self.xapp.copy(self.model_id, what="model id")
+
+    def action_copy_curl(self) -> None:
+        command = self.session.client.curl("GET", f"/v1/models/{self.model_id}?extended=true")
+        self.xapp.copy(command, what="curl command (key masked)")

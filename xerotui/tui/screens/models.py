@@ -1,0 +1,319 @@
+"""The models table (`g l`): page, filter, sort, wide columns, marks, refresh, copy."""
+
+from __future__ import annotations
+
+import time
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input
+
+from xerotui.api.errors import XeroError
+from xerotui.api.inventory import LoadProgress
+from xerotui.api.schema import Model
+from xerotui.tui.errors import report
+from xerotui.tui.screens.base import XeroScreen
+from xerotui.tui.widgets.model_table import COLUMNS, MARK, ModelTable, PageView
+from xerotui.tui.widgets.table_status import TableInfo, TableStatus
+
+FLASH_SECONDS = 3.0
+LABELS = {c.key: c.label.lower() for c in COLUMNS}
+
+
+class ModelsScreen(XeroScreen):
+    """Every model of the project: the first page at once, the rest loaded behind it."""
+
+    TITLE = "Models"
+    MODE = "models"
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="models.filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear filter", id="models.clear_filter", show=False),
+        Binding("space", "mark", "Mark", id="models.mark"),
+        Binding("a", "mark_all", "Mark all", id="models.mark_all", show=False),
+        Binding("w", "wide", "Wide", id="models.wide"),
+        Binding("s", "sort_next", "Sort", id="models.sort"),
+        Binding("S", "sort_reverse", "Reverse sort", id="models.sort_reverse", show=False),
+        Binding("left_square_bracket", "page(-1)", "Prev page", id="models.page_prev", show=False),
+        Binding("right_square_bracket", "page(1)", "Next page", id="models.page_next"),
+        Binding("ctrl+r", "refresh", "Refresh", id="models.refresh"),
+        Binding("y", "copy_id", "Copy id", id="models.copy_id", show=False),
+        Binding("Y", "copy_curl", "Copy curl", id="models.copy_curl", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_text = ""
+        self.sort = "created"
+        self.descending = True
+        self.page = 0
+        self.wide = self.xapp.settings.wide_columns
+        self.page_size = self.xapp.settings.page_size
+        self.marks: set[str] = set()
+        self.view: list[Model] = []
+        self.progress: LoadProgress | None = None
+        self.flash: dict[str, float] = {}
+        self.frame = 0
+        self.loaded_once = False
+
+    # ------------------------------------------------------------------ layout
+
+    def compose_body(self) -> ComposeResult:
+        yield ModelTable(id="models")
+        yield Input(placeholder="filter: name, id, architecture, status, quantization", id="filter")
+        yield TableStatus(id="table-status")
+
+    @property
+    def table(self) -> ModelTable:
+        return self.query_one(ModelTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#filter", Input).display = False
+        self.table.focus()
+        self.xapp.session_changed.subscribe(self, self._on_session_changed)
+        interval = self.xapp.settings.refresh_interval
+        if interval > 0:
+            self.set_interval(interval, self._periodic_refresh, name="models-auto-refresh")
+        self.set_interval(0.12, self._tick, name="models-spinner")
+        if self.session.inventory.complete:
+            self.loaded_once = True
+            self.recompute()
+        self.load_models()
+
+    def _on_session_changed(self, _: object) -> None:
+        self.marks.clear()
+        self.loaded_once = False
+        self.recompute()
+        self.load_models()
+
+    def on_resize(self) -> None:
+        self.render_page()
+
+    # ------------------------------------------------------------------ loading
+
+    @work(group="models-load", exclusive=True, exit_on_error=False, description="Loading models")
+    async def load_models(self) -> None:
+        session = self.session
+        try:
+            async for progress in session.inventory.load(session.client, page_size=100):
+                self.progress = None if progress.done else progress
+                if progress.done or not self.view:
+                    self._flash(progress.changed)
+                    self.recompute(keep=self.table.highlighted_id)
+                else:
+                    self.show_status()
+        except XeroError as error:
+            self.progress = None
+            self.show_status()
+            if not self.loaded_once:
+                self.xapp.show_connection_problem(error, retry=self.load_models)
+            else:
+                report(self, error, doing="Refreshing models")
+            return
+        self.loaded_once = True
+        self.marks &= {m.id for m in session.inventory.models}
+        self.xapp.inventory_changed.publish(None)
+
+    def _periodic_refresh(self) -> None:
+        running = self.workers and any(w.group == "models-load" for w in self.workers)
+        if self.loaded_once and not running and self.app.screen is self:
+            self.load_models()
+
+    def _flash(self, changed: dict[str, str]) -> None:
+        if not changed:
+            return
+        until = time.monotonic() + FLASH_SECONDS
+        self.flash.update(dict.fromkeys(changed, until))
+        self.set_timer(FLASH_SECONDS + 0.05, self._expire_flash)
+
+    def _expire_flash(self) -> None:
+        now = time.monotonic()
+        self.flash = {mid: t for mid, t in self.flash.items() if t > now}
+        self.render_page(keep=self.table.highlighted_id)
+
+    def _tick(self) -> None:
+        if self.table.animating and self.app.animation_level != "none":
+            self.frame += 1
+            self.table.tick(self.frame)
+
+    # ------------------------------------------------------------------ view
+
+    def recompute(self, keep: str | None = None) -> None:
+        """Filter and sort the whole inventory, then draw the page holding `keep`."""
+        inventory = self.session.inventory
+        self.view = inventory.view(self.query_text, self.sort, self.descending)
+        if keep is not None:
+            for index, model in enumerate(self.view):
+                if model.id == keep:
+                    self.page = index // self.page_size
+                    break
+            else:
+                self.page = min(self.page, self.last_page)
+        else:
+            self.page = 0
+        self.render_page(keep=keep)
+
+    @property
+    def last_page(self) -> int:
+        return max(0, (len(self.view) - 1) // self.page_size)
+
+    def render_page(self, keep: str | None = None) -> None:
+        table = self.table
+        row = table.cursor_row
+        start = self.page * self.page_size
+        rows = self.view[start : start + self.page_size]
+        width = self.size.width
+        table.show_page(
+            PageView(
+                models=rows,
+                marks=self.marks,
+                wide=self.wide,
+                full_ids=width >= (210 if self.wide else 136),
+                flash=self.flash,
+                sort=self.sort,
+                descending=self.descending,
+                frame=self.frame if self.app.animation_level != "none" else None,
+            )
+        )
+        target = table.row_of(keep) if keep else None
+        if target is None:
+            target = min(max(row, 0), max(len(rows) - 1, 0))
+        if rows:
+            table.move_cursor(row=target, animate=False)
+        self.show_status()
+
+    def show_status(self) -> None:
+        start = self.page * self.page_size
+        total = len(self.session.inventory)
+        loading = self.progress
+        self.query_one(TableStatus).show(
+            TableInfo(
+                first=start + 1 if self.view else 0,
+                last=min(start + self.page_size, len(self.view)),
+                matching=len(self.view),
+                total=loading.total if loading else total,
+                page=self.page,
+                pages=self.last_page + 1,
+                query=self.query_text,
+                sort_label=LABELS.get(self.sort, self.sort),
+                descending=self.descending,
+                marked=len(self.marks),
+                loaded=loading.loaded if loading else None,
+            )
+        )
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------------ events
+
+    @on(DataTable.RowHighlighted, "#models")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.xapp.current_model_id = event.row_key.value
+
+    @on(DataTable.RowSelected, "#models")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.xapp.open_detail(event.row_key.value)
+
+    @on(DataTable.HeaderSelected, "#models")
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        key = event.column_key.value
+        if key and key != MARK:
+            self.sort_by(key, toggle=True)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.recompute(keep=self.table.highlighted_id)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#filter", Input).display = bool(self.query_text)
+        self.table.focus()
+
+    # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.query_text) or self.query_one("#filter", Input).has_focus
+        if action == "page" and parameters:
+            step = int(str(parameters[0]))
+            target = self.page + step
+            return True if 0 <= target <= self.last_page else None
+        if action in {"mark", "copy_id", "copy_curl"}:
+            return True if self.table.highlighted_id else None
+        return True
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        field.display = False
+        self.table.focus()
+
+    def action_mark(self) -> None:
+        model_id = self.table.highlighted_id
+        if model_id is None:
+            return
+        self.marks ^= {model_id}
+        self.render_page(keep=model_id)
+        self.table.action_cursor_down()
+
+    def action_mark_all(self) -> None:
+        ids = {m.id for m in self.view}
+        if ids <= self.marks:
+            self.marks -= ids
+            self.notify(f"Unmarked {len(ids):,} models")
+        else:
+            self.marks |= ids
+            scope = f" matching “{self.query_text}”" if self.query_text else ""
+            self.notify(f"Marked {len(ids):,} models{scope}")
+        self.render_page(keep=self.table.highlighted_id)
+
+    def action_wide(self) -> None:
+        self.wide = not self.wide
+        self.render_page(keep=self.table.highlighted_id)
+        self.xapp.save_settings(wide_columns=self.wide)
+
+    def visible_columns(self) -> list[str]:
+        return [c.key for c in ModelTable.columns_for(self.wide)]
+
+    def sort_by(self, key: str, *, toggle: bool = False, descending: bool | None = None) -> None:
+        if toggle and key == self.sort:
+            self.descending = not self.descending
+        else:
+            self.sort = key
+            numeric = key in {"size", "context", "parameters", "created", "version"}
+            self.descending = numeric if descending is None else descending
+        self.recompute(keep=self.table.highlighted_id)
+
+    def action_sort_next(self) -> None:
+        columns = self.visible_columns()
+        index = columns.index(self.sort) if self.sort in columns else -1
+        self.sort_by(columns[(index + 1) % len(columns)])
+
+    def action_sort_reverse(self) -> None:
+        self.sort_by(self.sort, toggle=True)
+
+    def action_page(self, step: int) -> None:
+        self.page = min(max(0, self.page + int(step)), self.last_page)
+        self.render_page()
+        self.table.move_cursor(row=0, animate=False)
+
+    def action_refresh(self) -> None:
+        self.load_models()
+
+    def action_copy_id(self) -> None:
+        model_id = self.table.highlighted_id
+        if model_id:
+            self.xapp.copy(model_id, what="model id")
+
+    def action_copy_curl(self) -> None:
+        model_id = self.table.highlighted_id
+        if model_id:
+            command = self.session.client.curl("GET", f"/v1/models/{model_id}?extended=true")
+            self.xapp.copy(command, what="curl command (key masked)")

@@ -1,0 +1,109 @@
+"""Overview (`g o`): counts by status, shared models, total size, newest models, connection."""
+
+from __future__ import annotations
+
+from statistics import median
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.widgets import Static
+
+from xerotui.api.errors import XeroError
+from xerotui.tui.errors import report
+from xerotui.tui.format import date_text, size_text, status_text
+from xerotui.tui.screens.base import XeroScreen
+from xerotui.tui.widgets.field_list import FieldList
+from xerotui.tui.widgets.status_bars import StatusBars
+
+
+class OverviewScreen(XeroScreen):
+    """A one-look summary of the project; reads the shared inventory."""
+
+    TITLE = "Overview"
+    MODE = "overview"
+    BINDINGS = [
+        Binding("ctrl+r", "refresh", "Refresh", id="overview.refresh"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with Grid(id="overview-grid"):
+            yield StatusBars(id="ov-status", classes="panel")
+            yield FieldList(id="ov-catalog", classes="panel")
+            yield Static(id="ov-newest", classes="panel")
+            yield FieldList(id="ov-connection", classes="panel")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        titles = {
+            "#ov-status": "Models by status",
+            "#ov-catalog": "Catalog & storage",
+            "#ov-newest": "Newest models",
+            "#ov-connection": "Connection",
+        }
+        for selector, title in titles.items():
+            self.query_one(selector).border_title = title
+        self.xapp.inventory_changed.subscribe(self, lambda _: self.redraw())
+        self.xapp.session_changed.subscribe(self, lambda _: self.action_refresh())
+        self.redraw()
+        if not self.session.inventory.complete:
+            self.load()
+
+    def on_screen_resume(self) -> None:
+        self.redraw()
+
+    @work(group="models-load", exclusive=True, exit_on_error=False, description="Loading models")
+    async def load(self) -> None:
+        try:
+            async for _ in self.session.inventory.load(self.session.client):
+                self.redraw()
+        except XeroError as error:
+            report(self, error, doing="Loading models")
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def redraw(self) -> None:
+        inventory = self.session.inventory
+        self.query_one("#ov-status", StatusBars).show(inventory.status_counts())
+        shared = inventory.shared()
+        formats: dict[str, int] = {}
+        for model in inventory.models:
+            formats[model.format or "-"] = formats.get(model.format or "-", 0) + 1
+        suffix = "" if inventory.complete else " (loading…)"
+        self.query_one("#ov-catalog", FieldList).show(
+            [
+                ("Models", f"{len(inventory):,}{suffix}"),
+                ("Shared", f"{len(shared):,} in the public catalog"),
+                ("Total size", size_text(inventory.total_size())),
+                ("Formats", ", ".join(f"{k} {v:,}" for k, v in sorted(formats.items())) or "-"),
+                ("Latest shared", ", ".join(m.name or m.id for m in shared[:3]) or "-"),
+            ]
+        )
+        newest = Table.grid(padding=(0, 2), expand=True)
+        newest.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        newest.add_column(no_wrap=True)
+        newest.add_column(no_wrap=True)
+        for model in inventory.newest(8):
+            newest.add_row(
+                model.name or model.id, date_text(model.created), status_text(model.status)
+            )
+        self.query_one("#ov-newest", Static).update(newest if inventory.models else Text("-"))
+        self.query_one("#ov-connection", FieldList).show(self.connection_rows())
+
+    def connection_rows(self) -> list[tuple[str, str | Text]]:
+        session = self.session
+        records = self.xapp.request_log.records()
+        answered = [r.latency_ms for r in records if r.status is not None]
+        errors = sum(1 for r in records if r.error_code or r.status is None)
+        return [
+            ("Profile", f"{session.profile}  ({session.origin})"),
+            ("Base URL", session.base_url),
+            ("Project", session.project),
+            ("API key", session.masked_key),
+            ("Requests", f"{len(records):,} this session, {errors:,} failed"),
+            ("Median latency", f"{median(answered):.0f} ms" if answered else "-"),
+        ]

@@ -1,0 +1,54 @@
+"""Add a profile from the Connection screen: the same form and flow as the first run."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from xerotui.api.errors import XeroError
+from xerotui.config.errors import ConfigError
+from xerotui.tui.profile_flow import adopt_profile, show_failure
+from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
+
+if TYPE_CHECKING:
+    from xerotui.tui.app import XeroApp
+
+
+class ProfileFormModal(ModalScreen[None]):
+    """Test, save (0600) and switch to a new profile; on failure the values stay."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Cancel", id="profile_form.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="profile-modal", classes="dialog"):
+            yield Static("[b]Add a profile[/b]  [dim]tested before it is saved[/dim]")
+            yield ProfileForm(name="", id="profile-form")
+
+    def on_mount(self) -> None:
+        self.query_one("#pf-name").focus()
+
+    @on(ProfileForm.Submitted)
+    def _submitted(self, event: ProfileForm.Submitted) -> None:
+        self.save(event.values)
+
+    @work(group="profile-save", exclusive=True, exit_on_error=False, description="Saving profile")
+    async def save(self, values: ProfileValues) -> None:
+        form = self.query_one(ProfileForm)
+        form.set_busy(True)
+        try:
+            check = await adopt_profile(cast("XeroApp", self.app), values)
+        except (XeroError, ConfigError, ValueError) as error:
+            form.set_busy(False)
+            show_failure(form, error)
+            return
+        self.dismiss()
+        self.notify(
+            f"Saved profile {values.name} ({check.latency_ms:.0f} ms) and switched to it.",
+            title="Profile added",
+        )

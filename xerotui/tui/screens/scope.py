@@ -1,0 +1,101 @@
+"""Scope table (`g t`): each endpoint, its method, path, auth, and what this server answered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from xerotui.api.endpoints import ENDPOINTS, Endpoint
+from xerotui.api.requestlog import RequestRecord
+from xerotui.tui.format import clock_text, http_status_text
+from xerotui.tui.screens.base import XeroScreen
+
+INTRO = (
+    "Every route xerotui calls. The first twelve are the docs' Endpoint Scope Table "
+    "(inference route group, project API key); the rest are routes this client decided. "
+    "enter: that endpoint's requests in the API log."
+)
+
+
+class ScopeScreen(XeroScreen):
+    """The scope table, with the last status per endpoint kept live from the request log."""
+
+    TITLE = "Scope table"
+    MODE = "scope"
+    BINDINGS = [
+        Binding("enter", "show_requests", "Requests", id="scope.requests"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._unsubscribe: Callable[[], None] = lambda: None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(INTRO, id="scope-intro")
+        yield DataTable(id="scope-table", cursor_type="row", zebra_stripes=True)
+
+    @property
+    def table(self) -> DataTable[Text | str]:
+        return self.query_one("#scope-table", DataTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.table
+        for key, label in (
+            ("method", "Method"),
+            ("path", "Path"),
+            ("auth", "Auth"),
+            ("source", "Source"),
+            ("last", "Last status"),
+            ("when", "When"),
+            ("ms", "ms"),
+        ):
+            table.add_column(label, key=key)
+        log = self.xapp.request_log
+        for endpoint in ENDPOINTS:
+            table.add_row(*self.cells(endpoint, log.last_for(endpoint.key)), key=endpoint.key)
+        self._unsubscribe = log.subscribe(self._on_record)
+        table.focus()
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+
+    @staticmethod
+    def cells(endpoint: Endpoint, record: RequestRecord | None) -> list[Text | str]:
+        source = Text("docs", style="dim") if endpoint.source == "seed" else Text("decided", "cyan")
+        row: list[Text | str] = [
+            Text(endpoint.method, style="bold"),
+            "/{P}" + endpoint.path,
+            endpoint.auth,
+            source,
+        ]
+        if record is None:
+            return [*row, Text("not tried", style="dim"), "", ""]
+        status = http_status_text(record.status)
+        if record.error_code:
+            status.append(f" {record.error_code}", style="red")
+        latency = Text(f"{record.latency_ms:.0f}", justify="right")
+        return [*row, status, clock_text(record.started), latency]
+
+    def _on_record(self, record: RequestRecord) -> None:
+        if record.endpoint_key is None:
+            return
+        endpoint = next(e for e in ENDPOINTS if e.key == record.endpoint_key)
+        for column, value in zip(
+            ("last", "when", "ms"), self.cells(endpoint, record)[4:], strict=True
+        ):
+            self.table.update_cell(endpoint.key, column, value)
+
+    @on(DataTable.RowSelected, "#scope-table")
+    async def _selected(self) -> None:
+        await self.action_show_requests()
+
+    async def action_show_requests(self) -> None:
+        row = self.table.cursor_row
+        endpoint = ENDPOINTS[row]
+        await self.xapp.show_log(endpoint.key)

@@ -1,0 +1,41 @@
+"""Session: one live connection — the client, the key, and where they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xerotui.api.client import XeroClient
+from xerotui.api.inventory import ModelInventory
+from xerotui.api.masking import mask_key
+from xerotui.api.requestlog import RequestLog
+
+
+@dataclass
+class Session:
+    """What the screens work against. Replaced whole when the user switches profile."""
+
+    client: XeroClient
+    api_key: str
+    profile: str
+    origin: str
+    inventory: ModelInventory = field(default_factory=ModelInventory)
+
+    @property
+    def base_url(self) -> str:
+        return self.client.base_url
+
+    @property
+    def project(self) -> str:
+        return self.client.project
+
+    @property
+    def masked_key(self) -> str:
+        return mask_key(self.api_key)
+
+
+def open_session(
+    base_url: str, api_key: str, *, profile: str, origin: str, log: RequestLog
+) -> Session:
+    """A Session with a new client writing to the app's request log."""
+    client = XeroClient(base_url, api_key, log=log)
+    return Session(client=client, api_key=api_key, profile=profile, origin=origin)

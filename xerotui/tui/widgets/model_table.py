@@ -1,0 +1,166 @@
+"""ModelTable: one page of models as rows. Presentational: it is given models, never fetches."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowDoesNotExist
+
+from xerotui.api.schema import Model
+from xerotui.tui.format import (
+    context_text,
+    date_text,
+    human_count,
+    short_id,
+    status_kind,
+    status_text,
+    yes_no,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    wide: bool = False
+    numeric: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID"),
+    Column("name", "Name"),
+    Column("format", "Format"),
+    Column("size", "Size", numeric=True),
+    Column("status", "Status"),
+    Column("version", "Version"),
+    Column("shared", "Shared"),
+    Column("architecture", "Architecture", wide=True),
+    Column("quantization", "Quantization", wide=True),
+    Column("context", "Context", wide=True, numeric=True),
+    Column("parameters", "Parameters", wide=True, numeric=True),
+    Column("created", "Created", wide=True),
+)
+MARK = "mark"
+
+
+@dataclass(frozen=True)
+class PageView:
+    """Everything the table needs to draw a page."""
+
+    models: Sequence[Model]
+    marks: Collection[str] = ()
+    wide: bool = False
+    full_ids: bool = False
+    flash: Collection[str] = ()
+    sort: str = "created"
+    descending: bool = True
+    frame: int | None = None
+
+
+class ModelTable(DataTable[Text | str]):
+    """Rows keyed by model id; a mark column; status coloured; sort arrow on the header."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Detail", id="models.detail"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self._layout: tuple[bool, str, bool] | None = None
+        self._in_progress: list[Model] = []
+
+    @staticmethod
+    def columns_for(wide: bool) -> list[Column]:
+        return [c for c in COLUMNS if wide or not c.wide]
+
+    def show_page(self, page: PageView) -> None:
+        """Redraw with `page`; columns are rebuilt only when wide/sort changed."""
+        layout = (page.wide, page.sort, page.descending)
+        if layout != self._layout:
+            self.clear(columns=True)
+            self.add_column(" ", key=MARK, width=1)
+            for column in self.columns_for(page.wide):
+                arrow = ("▼" if page.descending else "▲") if column.key == page.sort else ""
+                self.add_column(f"{column.label}{arrow}", key=column.key)
+            self._layout = layout
+        else:
+            self.clear()
+        columns = self.columns_for(page.wide)
+        marks, flash = set(page.marks), set(page.flash)
+        for model in page.models:
+            self.add_row(
+                *self._cells(model, columns, model.id in marks, model.id in flash, page),
+                key=model.id,
+            )
+        self._in_progress = [m for m in page.models if status_kind(m.status) == "progress"]
+
+    def _cells(
+        self, model: Model, columns: list[Column], marked: bool, flashed: bool, page: PageView
+    ) -> list[Text | str]:
+        cells: list[Text | str] = [Text("●", style="bold magenta") if marked else " "]
+        for column in columns:
+            cell = self._cell(model, column.key, page, marked)
+            text = cell if isinstance(cell, Text) else Text(cell)
+            if column.numeric:
+                text.justify = "right"
+            if flashed:
+                text.stylize("bold reverse")
+            cells.append(text)
+        return cells
+
+    @staticmethod
+    def _cell(model: Model, key: str, page: PageView, marked: bool) -> Text | str:
+        match key:
+            case "id":
+                return model.id if page.full_ids else short_id(model.id)
+            case "name":
+                return Text(model.name or "-", style="bold" if marked else "")
+            case "format":
+                return model.format or "-"
+            case "size":
+                return model.size_formatted or "-"
+            case "status":
+                return status_text(model.status, page.frame)
+            case "version":
+                return model.version or "-"
+            case "shared":
+                return Text("yes", style="cyan") if model.is_shared else yes_no(model.is_shared)
+            case "architecture":
+                return model.architecture or "-"
+            case "quantization":
+                return model.quantization or "-"
+            case "context":
+                return context_text(model.context_length)
+            case "parameters":
+                return human_count(model.parameter_count)
+            case "created":
+                return date_text(model.created)
+        return "-"
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The model id under the cursor, or None for an empty table."""
+        if not self.row_count:
+            return None
+        row_key, _ = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0))
+        return row_key.value
+
+    def row_of(self, model_id: str) -> int | None:
+        try:
+            return self.get_row_index(model_id)
+        except RowDoesNotExist:
+            return None
+
+    @property
+    def animating(self) -> bool:
+        return bool(self._in_progress)
+
+    def tick(self, frame: int) -> None:
+        """Advance the spinner of in-progress rows without redrawing the page."""
+        for model in self._in_progress:
+            self.update_cell(model.id, "status", status_text(model.status, frame))

@@ -1,0 +1,53 @@
+"""The top line of every screen: where you are, which profile/project, connection state."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from xerotui.tui.chords import MODE_CHORDS
+from xerotui.tui.link import LinkState
+
+DOTS = {
+    "none": ("○", "dim"),
+    "connecting": ("◌", "yellow"),
+    "connected": ("●", "green"),
+    "error": ("●", "bold red"),
+}
+
+
+class StatusHeader(Horizontal):
+    """Presentational: shows the mode tabs and a LinkState it is given."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__(id="status-header")
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(" xerotui ", style="bold"), id="brand")
+        yield Static(self._tabs(), id="tabs")
+        yield Static(id="link")
+
+    def _tabs(self) -> Text:
+        tabs = Text()
+        for chord in MODE_CHORDS:
+            style = "bold reverse" if chord.name == self.current else ""
+            tabs.append(f" {chord.tab} ", style=style)
+            tabs.append(f"g{chord.key}", style="dim")
+            tabs.append(" ")
+        return tabs
+
+    def show_link(self, link: LinkState) -> None:
+        dot, style = DOTS[link.kind]
+        text = Text()
+        if link.profile:
+            text.append(link.profile, style="bold")
+            text.append(" · ", style="dim")
+        if link.project:
+            text.append(link.project)
+            text.append(" · ", style="dim")
+        text.append(f"{dot} ", style=style)
+        text.append(link.detail or link.kind, style=style if link.kind == "error" else "")
+        self.query_one("#link", Static).update(text)
