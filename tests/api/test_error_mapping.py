@@ -16,7 +16,7 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from xerotui.api.client import UnexpectedResponseError, XeroClient, split_base_url
+from xerotui.api.client import XeroClient
 from xerotui.api.errors import (
     ConflictError,
     ConnectionFailedError,
@@ -25,12 +25,14 @@ from xerotui.api.errors import (
     RequestTimeoutError,
     ServerError,
     StreamInterruptedError,
+    UnexpectedResponseError,
     XeroError,
 )
 from xerotui.api.failures import error_from_response, retry_after_seconds, snippet
 from xerotui.api.requestlog import RequestLog
 from xerotui.api.retry import RetryPolicy
 from xerotui.api.schema import ChatMessage, ChatRequest
+from xerotui.api.urls import split_base_url
 
 BASE = "http://127.0.0.1:9/proj_demo/v1"
 KEY = "xero_proj_demo_sandbox-member-key"
@@ -93,7 +95,7 @@ def test_split_base_url(url: str, root: str, project: str) -> None:
     ],
 )
 def test_bad_base_url_is_a_clear_value_error(url: str, why: str) -> None:
-    with pytest.raises(ValueError, match="Invalid base URL") as info:
+    with pytest.raises(ValueError, match="base URL must look like") as info:
         XeroClient(url, KEY)
     assert why in str(info.value)
     assert "proj_ABC123/v1" in str(info.value)  # shows the expected shape

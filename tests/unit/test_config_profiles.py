@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from xerotui.api.urls import split_base_url
 from xerotui.config import paths
 from xerotui.config.errors import ConfigError
-from xerotui.config.profiles import Profile, ProfileStore, split_base_url
+from xerotui.config.profiles import Profile, ProfileStore
 from xerotui.config.settings import Settings, load_settings, save_settings
 
 XEROCTL = """\
@@ -90,7 +91,7 @@ def test_split_base_url(url: str, root: str, project: str) -> None:
     ],
 )
 def test_split_base_url_refuses_other_shapes(url: str) -> None:
-    with pytest.raises(ValueError, match=r"https://HOST/PROJECT/v1"):
+    with pytest.raises(ValueError, match=r"base URL must look like https://api.xerotier.ai/proj_ABC123/v1"):
         split_base_url(url)
 
 
@@ -104,7 +105,7 @@ def test_profile_properties() -> None:
     in_keychain = Profile("q", "https://h/p/v1", None, "entry", "xeroctl")
     assert in_keychain.masked_key == "(keychain entry entry)"
     assert in_keychain.key_origin == "keychain"
-    with pytest.raises(ValueError, match="PROJECT"):
+    with pytest.raises(ValueError, match="base URL must look like"):
         _ = Profile("bad", "https://h/v1").project
 
 

@@ -24,9 +24,8 @@ from xerotui import __version__
 from xerotui.api import endpoints
 from xerotui.api import schema as wire
 from xerotui.api.chatstream import ChatStreamReader
-from xerotui.api.errors import StreamInterruptedError, XeroError
+from xerotui.api.errors import StreamInterruptedError, UnexpectedResponseError, XeroError
 from xerotui.api.failures import (
-    UnexpectedResponseError,
     error_from_response,
     transport_error,
     validation_summary,
@@ -34,8 +33,9 @@ from xerotui.api.failures import (
 from xerotui.api.masking import curl_command, mask_key
 from xerotui.api.requestlog import RequestLog, RequestRecord
 from xerotui.api.retry import RetryPolicy
+from xerotui.api.urls import split_base_url
 
-__all__ = ["UnexpectedResponseError", "XeroClient"]
+__all__ = ["XeroClient"]
 
 W = TypeVar("W", bound=wire.Wire)
 Sleep = Callable[[float], Awaitable[None]]
@@ -45,32 +45,11 @@ Body = dict[str, Any] | None
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 LIST_LIMIT_MAX = 100  # the server's ceiling for `limit` on GET /models
-SHAPE = "https://api.xerotier.ai/proj_ABC123/v1"
 
 
 def _seg(value: str) -> str:
     """One URL path segment, escaped (ids and versions never inject a path)."""
     return quote(str(value), safe="")
-
-
-def split_base_url(base_url: str) -> tuple[str, str]:
-    """`https://host/prefix/proj_X/v1` -> (`https://host/prefix`, `proj_X`); ValueError else."""
-    text = base_url.strip()
-    parts = urlsplit(text)
-    segments = [s for s in parts.path.split("/") if s]
-    problem = ""
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        problem = "it must start with http:// or https:// and name a host"
-    elif parts.username is not None or parts.password is not None:
-        problem = "it must not contain credentials (the API key is sent as a header)"
-    elif parts.query or parts.fragment:
-        problem = "it must not have a query or a fragment"
-    elif len(segments) < 2 or segments[-1] != "v1":
-        problem = "it must end in /{project}/v1"
-    if problem:
-        raise ValueError(f"Invalid base URL {text!r}: {problem}, like {SHAPE}")
-    prefix = "".join(f"/{s}" for s in segments[:-2])
-    return f"{parts.scheme}://{parts.netloc}{prefix}", segments[-2]
 
 
 class XeroClient:

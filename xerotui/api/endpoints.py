@@ -78,6 +78,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         source="decided",
     ),
     Endpoint(
+        "endpoint.models",
+        "GET",
+        "/{slug}/v1/models",
+        PROJECT_KEY,
+        "Models an endpoint serves",
+        source="decided",
+    ),
+    Endpoint(
         "chat.create",
         "POST",
         "/{slug}/v1/chat/completions",

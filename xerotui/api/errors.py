@@ -120,6 +120,12 @@ class StreamInterruptedError(XeroError):
         self.partial_text = partial_text
 
 
+class UnexpectedResponseError(XeroError):
+    """A 2xx answer the client cannot read: not JSON, or not the documented shape."""
+
+    title = "Unexpected response"
+
+
 _BY_CODE: dict[str, type[XeroError]] = {
     "missing_authorization": AuthError,
     "invalid_api_key": AuthError,

@@ -22,6 +22,7 @@ from xerotui.api.errors import (
     ConnectionFailedError,
     RateLimitedError,
     RequestTimeoutError,
+    UnexpectedResponseError,
     XeroError,
     error_class,
 )
@@ -31,12 +32,6 @@ SNIPPET_CHARS = 160
 _HIDDEN_HTML = re.compile(r"<(script|style|title|head)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
-
-
-class UnexpectedResponseError(XeroError):
-    """A 2xx answer the client cannot read: not JSON, or not the documented shape."""
-
-    title = "Unexpected response"
 
 
 def scrub(text: str, api_key: str) -> str:

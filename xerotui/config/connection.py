@@ -26,8 +26,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from xerotui.api.masking import mask_key
+from xerotui.api.urls import split_base_url
 from xerotui.config.errors import ConfigError
-from xerotui.config.profiles import Profile, ProfileStore, split_base_url
+from xerotui.config.profiles import Profile, ProfileStore
 
 ENV_BASE_URL = "XEROTIER_BASE_URL"
 ENV_API_KEY = "XEROTIER_API_KEY"

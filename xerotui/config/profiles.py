@@ -30,39 +30,14 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from xerotui.api.masking import mask_key
+from xerotui.api.urls import split_base_url
 from xerotui.config import configfile, keychain, paths
 from xerotui.config.errors import ConfigError
 
 ProfileSource = Literal["xeroctl", "xerotui", "env", "flags", "sandbox"]
 XEROCTL_PREFIX = "xeroctl:"
-
-
-def split_base_url(url: str) -> tuple[str, str]:
-    """`https://api.xerotier.ai/proj_ABC/v1` -> (`https://api.xerotier.ai`, `proj_ABC`).
-
-    The root may carry a path prefix (custom domains). ValueError for any other shape.
-    """
-    parts = urlsplit(url.strip())
-    segments = parts.path.rstrip("/").split("/")
-    valid = (
-        parts.scheme in ("http", "https")
-        and bool(parts.netloc)
-        and not parts.query
-        and not parts.fragment
-        and len(segments) >= 3
-        and segments[-1] == "v1"
-        and bool(segments[-2])
-    )
-    if not valid:
-        raise ValueError(
-            f"base URL must look like https://HOST/PROJECT/v1, "
-            f"e.g. https://api.xerotier.ai/proj_ABC123/v1 (got {url!r})"
-        )
-    prefix = "/".join(segments[:-2])
-    return f"{parts.scheme}://{parts.netloc}{prefix}", segments[-2]
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from xerotui.config.profiles import split_base_url
+from xerotui.api.urls import SHAPE, split_base_url
 
-URL_EXAMPLE = "https://api.xerotier.ai/proj_ABC123/v1"
+URL_EXAMPLE = SHAPE
 
 
 @dataclass
