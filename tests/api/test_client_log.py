@@ -87,6 +87,7 @@ async def test_every_endpoint_key_is_tagged(
         lambda: admin.recommendations("ws_0123456789abcdef"),
         lambda: admin.chat_completion("qwen-coder", request.model_copy(update={"store": True})),
         lambda: admin.list_stored_completions("qwen-coder"),
+        lambda: admin.list_endpoint_models("qwen-coder"),
         lambda: admin.revalidate_model(model_id),
     ]
     for call in calls:
