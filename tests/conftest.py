@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from sandbox_reset import reset_sandbox
 
 from xerotui.sandbox.process import SandboxInfo, SandboxProcess
 
@@ -82,13 +82,6 @@ def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox
     db = tmp_path_factory.mktemp("sandbox") / "sandbox.db"
     with SandboxProcess(db, extra_args=SANDBOX_ARGS) as info:
         yield info
-
-
-def reset_sandbox(info: SandboxInfo) -> None:
-    """Reseed the data, clear faults and restore the test timings."""
-    with httpx.Client(base_url=info.root_url, timeout=30) as http:
-        http.post("/_sandbox/reset").raise_for_status()
-        http.delete("/_sandbox/faults").raise_for_status()
 
 
 @pytest.fixture

@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tui_helpers import MakeApp, build_app
 
-from xerotui.api.requestlog import RequestLog
-from xerotui.config.settings import Settings
 from xerotui.sandbox.process import SandboxInfo
 from xerotui.tui.app import XeroApp
-from xerotui.tui.session import open_session
-
-MakeApp = Callable[..., XeroApp]
-
-
-def build_app(
-    info: SandboxInfo,
-    *,
-    api_key: str | None = None,
-    base_url: str | None = None,
-    settings: Settings | None = None,
-    animations: bool = False,
-) -> XeroApp:
-    """The app as `xerotui --base-url ... --api-key ...` would build it."""
-    log = RequestLog()
-    session = open_session(
-        base_url or info.base_url,
-        api_key or info.api_key,
-        profile="test",
-        origin="sandbox fixture",
-        log=log,
-    )
-    app = XeroApp(session, settings or Settings(refresh_interval=0), request_log=log)
-    if not animations:
-        app.animation_level = "none"
-    return app
 
 
 @pytest.fixture

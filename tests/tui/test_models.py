@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from conftest import MakeApp
-from tui_helpers import server_models, settle, wait_until
+from tui_helpers import MakeApp, server_models, settle, wait_until
 
 from xerotui.config.settings import Settings
 from xerotui.sandbox.process import SandboxInfo

@@ -91,7 +91,9 @@ def test_split_base_url(url: str, root: str, project: str) -> None:
     ],
 )
 def test_split_base_url_refuses_other_shapes(url: str) -> None:
-    with pytest.raises(ValueError, match=r"base URL must look like https://api.xerotier.ai/proj_ABC123/v1"):
+    with pytest.raises(
+        ValueError, match=r"base URL must look like https://api.xerotier.ai/proj_ABC123/v1"
+    ):
         split_base_url(url)
 
 

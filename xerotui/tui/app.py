@@ -179,6 +179,11 @@ class XeroApp(App[None]):
         else:
             self.open_detail(self.current_model_id)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "chord":
+            return self.session is not None  # nothing to go to before the first connection
+        return True
+
     def action_chord(self) -> None:
         self.push_screen(
             WhichKeyScreen(has_model=self.current_model_id is not None), self._chord_chosen

@@ -11,13 +11,6 @@ from xerotui.api.schema import FAILURE_STATUSES, SUCCESS_STATUSES
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
-STATUS_STYLES = {
-    "success": "bold $success",
-    "failure": "bold $error",
-    "progress": "bold $warning",
-}
-
-
 def status_kind(status: str | None) -> str:
     if status in SUCCESS_STATUSES:
         return "success"
@@ -99,10 +92,6 @@ def ago_text(epoch: float, now: float | None = None) -> str:
     if seconds < 3600:
         return f"{seconds / 60:.0f}m ago"
     return f"{seconds / 3600:.1f}h ago"
-
-
-def short_id(model_id: str) -> str:
-    return model_id[:8] + "…" if len(model_id) > 9 else model_id
 
 
 def http_status_text(status: int | None) -> Text:

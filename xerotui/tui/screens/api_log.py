@@ -128,9 +128,9 @@ class ApiLogScreen(XeroScreen):
         records = self.xapp.request_log.records()
         errors = sum(1 for r in records if r.is_error)
         text = Text.assemble(
-            (f"{len(records):,} requests", "bold"),
+            (f"{len(records):,} request{'s' if len(records) != 1 else ''}", "bold"),
             "  ·  ",
-            (f"{errors:,} errors", "bold red" if errors else "dim"),
+            (f"{errors:,} error{'s' if errors != 1 else ''}", "bold red" if errors else "dim"),
         )
         if self.errors_only:
             text.append("  ·  showing errors only (e)", style="yellow")

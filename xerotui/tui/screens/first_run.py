@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
@@ -23,15 +23,17 @@ from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
 if TYPE_CHECKING:
     from xerotui.tui.app import XeroApp
 
-WELCOME = """[b]Welcome to xerotui[/b]
+WELCOME = (
+    "[b]Welcome to xerotui[/b]\n\n"
+    "No Xerotier connection is configured yet: no xerotui profile, no xeroctl deployment "
+    "([dim]~/.config/xeroctl/config.toml[/dim]) and no XEROTIER_BASE_URL / XEROTIER_API_KEY."
+)
 
-No Xerotier connection is configured yet: no xerotui profile, no xeroctl deployment
-([dim]~/.config/xeroctl/config.toml[/dim]) and no XEROTIER_BASE_URL / XEROTIER_API_KEY."""
-
-SANDBOX = """[b]Try it offline[/b]
-
-Start the local sandbox: an emulator of the Xerotier API with about 40 demo models,
-running on 127.0.0.1. Nothing leaves this machine; its data is kept between runs."""
+SANDBOX = (
+    "[b]Try it offline[/b]\n\n"
+    "Start the local sandbox: an emulator of the Xerotier API with about 40 demo models, "
+    "running on 127.0.0.1. Nothing leaves this machine; its data is kept between runs."
+)
 
 
 class FirstRunScreen(Screen[None]):
@@ -48,7 +50,7 @@ class FirstRunScreen(Screen[None]):
         return cast("XeroApp", self.app)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="first-run"):
+        with VerticalScroll(id="first-run"):
             yield Static(WELCOME, id="first-run-welcome")
             with Horizontal(id="first-run-choices"):
                 with Vertical(classes="dialog", id="first-run-sandbox"):

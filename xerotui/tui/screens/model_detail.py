@@ -105,6 +105,7 @@ class ModelDetailScreen(XeroScreen):
         self.model, self.loaded = model, True
         self.session.inventory.update(model)
         self.redraw()
+        self.refresh_bindings()
 
     def redraw(self) -> None:
         model = self.model
@@ -119,7 +120,7 @@ class ModelDetailScreen(XeroScreen):
         self.query_one("#detail-fields", FieldList).show(self.rows(model))
         caps = model.capabilities or []
         self.query_one("#detail-capabilities", Static).update(
-            Text("  ".join(f"◆ {c}" for c in caps), style="cyan") if caps else Text("-", "dim")
+            Text("\n".join(f"◆ {c}" for c in caps), style="cyan") if caps else Text("-", "dim")
         )
         self.query_one("#detail-more", FieldList).show(self.more_rows(model), label_width=16)
         body = json.dumps(model.wire(), indent=2)
@@ -169,12 +170,19 @@ class ModelDetailScreen(XeroScreen):
             rows.append((key, _value(value)))
         return rows
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "full":
+            text = self.model.description if self.model else None
+            return True if text and len(text) > DESCRIPTION_LIMIT else None
+        return True
+
     def action_back(self) -> None:
         self.dismiss()
 
     def action_full(self) -> None:
         self.full = not self.full
         self.redraw()
+        self.refresh_bindings()
 
     def action_json(self) -> None:
         self.raw = not self.raw

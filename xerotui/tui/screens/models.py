@@ -18,6 +18,8 @@ from xerotui.tui.widgets.model_table import COLUMNS, MARK, ModelTable, PageView
 from xerotui.tui.widgets.table_status import TableInfo, TableStatus
 
 FLASH_SECONDS = 3.0
+NARROW = 100
+"""Below this many columns the ID column folds away (the detail view and `y` still have it)."""
 LABELS = {c.key: c.label.lower() for c in COLUMNS}
 
 
@@ -164,12 +166,19 @@ class ModelsScreen(XeroScreen):
         start = self.page * self.page_size
         rows = self.view[start : start + self.page_size]
         width = self.size.width
+        show_id = width >= NARROW
+        full_ids = width >= (210 if self.wide else 136)
+        name_width = None
+        if not self.wide:
+            name_width = ModelTable.name_width_for(width, rows, show_id=show_id, full_ids=full_ids)
         table.show_page(
             PageView(
                 models=rows,
                 marks=self.marks,
                 wide=self.wide,
-                full_ids=width >= (210 if self.wide else 136),
+                full_ids=full_ids,
+                show_id=show_id,
+                name_width=name_width,
                 flash=self.flash,
                 sort=self.sort,
                 descending=self.descending,
@@ -280,7 +289,7 @@ class ModelsScreen(XeroScreen):
         self.xapp.save_settings(wide_columns=self.wide)
 
     def visible_columns(self) -> list[str]:
-        return [c.key for c in ModelTable.columns_for(self.wide)]
+        return [c.key for c in ModelTable.columns_for(self.wide, self.size.width >= NARROW)]
 
     def sort_by(self, key: str, *, toggle: bool = False, descending: bool | None = None) -> None:
         if toggle and key == self.sort:

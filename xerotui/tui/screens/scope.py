@@ -49,11 +49,11 @@ class ScopeScreen(XeroScreen):
         for key, label in (
             ("method", "Method"),
             ("path", "Path"),
+            ("last", "Last status"),
+            ("ms", "ms"),
+            ("when", "When"),
             ("auth", "Auth"),
             ("source", "Source"),
-            ("last", "Last status"),
-            ("when", "When"),
-            ("ms", "ms"),
         ):
             table.add_column(label, key=key)
         log = self.xapp.request_log
@@ -68,26 +68,23 @@ class ScopeScreen(XeroScreen):
     @staticmethod
     def cells(endpoint: Endpoint, record: RequestRecord | None) -> list[Text | str]:
         source = Text("docs", style="dim") if endpoint.source == "seed" else Text("decided", "cyan")
-        row: list[Text | str] = [
-            Text(endpoint.method, style="bold"),
-            "/{P}" + endpoint.path,
-            endpoint.auth,
-            source,
-        ]
+        method = Text(endpoint.method, style="bold")
+        path = "/{P}" + endpoint.path
         if record is None:
-            return [*row, Text("not tried", style="dim"), "", ""]
+            return [method, path, Text("not tried", style="dim"), "", "", endpoint.auth, source]
         status = http_status_text(record.status)
         if record.error_code:
             status.append(f" {record.error_code}", style="red")
         latency = Text(f"{record.latency_ms:.0f}", justify="right")
-        return [*row, status, clock_text(record.started), latency]
+        when = clock_text(record.started)
+        return [method, path, status, latency, when, endpoint.auth, source]
 
     def _on_record(self, record: RequestRecord) -> None:
         if record.endpoint_key is None:
             return
         endpoint = next(e for e in ENDPOINTS if e.key == record.endpoint_key)
         for column, value in zip(
-            ("last", "when", "ms"), self.cells(endpoint, record)[4:], strict=True
+            ("last", "ms", "when"), self.cells(endpoint, record)[2:5], strict=True
         ):
             self.table.update_cell(endpoint.key, column, value)
 

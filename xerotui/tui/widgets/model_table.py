@@ -16,7 +16,6 @@ from xerotui.tui.format import (
     context_text,
     date_text,
     human_count,
-    short_id,
     status_kind,
     status_text,
     yes_no,
@@ -60,6 +59,9 @@ class PageView:
     sort: str = "created"
     descending: bool = True
     frame: int | None = None
+    show_id: bool = True
+    name_width: int | None = None
+    """Fixed width of the Name column (long names end in …); None sizes it to the names."""
 
 
 class ModelTable(DataTable[Text | str]):
@@ -71,26 +73,27 @@ class ModelTable(DataTable[Text | str]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self._layout: tuple[bool, str, bool] | None = None
+        self._layout: tuple[bool, str, bool, bool, int | None] | None = None
         self._in_progress: list[Model] = []
 
     @staticmethod
-    def columns_for(wide: bool) -> list[Column]:
-        return [c for c in COLUMNS if wide or not c.wide]
+    def columns_for(wide: bool, show_id: bool = True) -> list[Column]:
+        return [c for c in COLUMNS if (wide or not c.wide) and (show_id or c.key != "id")]
 
     def show_page(self, page: PageView) -> None:
-        """Redraw with `page`; columns are rebuilt only when wide/sort changed."""
-        layout = (page.wide, page.sort, page.descending)
+        """Redraw with `page`; columns are rebuilt only when their layout changed."""
+        layout = (page.wide, page.sort, page.descending, page.show_id, page.name_width)
+        columns = self.columns_for(page.wide, page.show_id)
         if layout != self._layout:
             self.clear(columns=True)
             self.add_column(" ", key=MARK, width=1)
-            for column in self.columns_for(page.wide):
+            for column in columns:
                 arrow = ("▼" if page.descending else "▲") if column.key == page.sort else ""
-                self.add_column(f"{column.label}{arrow}", key=column.key)
+                width = page.name_width if column.key == "name" else None
+                self.add_column(f"{column.label}{arrow}", key=column.key, width=width)
             self._layout = layout
         else:
             self.clear()
-        columns = self.columns_for(page.wide)
         marks, flash = set(page.marks), set(page.flash)
         for model in page.models:
             self.add_row(
@@ -117,9 +120,10 @@ class ModelTable(DataTable[Text | str]):
     def _cell(model: Model, key: str, page: PageView, marked: bool) -> Text | str:
         match key:
             case "id":
-                return model.id if page.full_ids else short_id(model.id)
+                return model.id if page.full_ids else model.id[:8]
             case "name":
-                return Text(model.name or "-", style="bold" if marked else "")
+                style = "bold" if marked else ""
+                return Text(model.name or "-", style=style, overflow="ellipsis", no_wrap=True)
             case "format":
                 return model.format or "-"
             case "size":
@@ -141,6 +145,18 @@ class ModelTable(DataTable[Text | str]):
             case "created":
                 return date_text(model.created)
         return "-"
+
+    @staticmethod
+    def name_width_for(
+        width: int, page_models: Sequence[Model], *, show_id: bool, full_ids: bool
+    ) -> int | None:
+        """Fit the narrow table into `width` cells by giving Name what the others leave."""
+        others = 3 + 13 + 11 + 14 + 9 + 8  # mark, format, size, status, version, shared
+        if show_id:
+            others += (36 if full_ids else 8) + 2
+        room = width - 2 - others - 2  # scrollbar, Name's own padding
+        longest = max((len(m.name or "-") for m in page_models), default=4)
+        return None if room >= longest else max(room, 14)
 
     @property
     def highlighted_id(self) -> str | None:

@@ -22,25 +22,24 @@ class RequestDetail(Static):
             return
         head = Text.assemble(
             (f"{record.method} ", "bold"),
-            record.url + (f"?{record.query}" if record.query else ""),
-            "  ",
             http_status_text(record.status),
-        )
-        facts = Text.assemble(
-            ("request id ", "dim"),
+            ("  request id ", "dim"),
             record.request_id or "-",
-            ("  ·  at ", "dim"),
-            datetime_text(record.started),
             ("  ·  ", "dim"),
             f"{record.latency_ms:.0f} ms",
             ("  ·  attempt ", "dim"),
             str(record.attempt),
+        )
+        url = Text(record.url + (f"?{record.query}" if record.query else ""))
+        facts = Text.assemble(
+            ("at ", "dim"),
+            datetime_text(record.started),
             ("  ·  key ", "dim"),
             record.key_masked or "-",
             ("  ·  endpoint ", "dim"),
             record.endpoint_key or "-",
         )
-        parts: list[Text | Syntax] = [head, facts]
+        parts: list[Text | Syntax] = [head, url, facts]
         if record.error_body is not None:
             body = json.dumps(record.error_body, indent=2)
             parts.append(Syntax(body, "json", theme="ansi_dark", background_color="default"))

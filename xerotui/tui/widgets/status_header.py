@@ -30,9 +30,15 @@ class StatusHeader(Horizontal):
         yield Static(self._tabs(), id="tabs")
         yield Static(id="link")
 
+    def on_resize(self) -> None:
+        self.query_one("#tabs", Static).update(self._tabs())
+
     def _tabs(self) -> Text:
         tabs = Text()
+        compact = self.size.width and self.size.width < 100
         for chord in MODE_CHORDS:
+            if compact and chord.name != self.current:
+                continue
             style = "bold reverse" if chord.name == self.current else ""
             tabs.append(f" {chord.tab} ", style=style)
             tabs.append(f"g{chord.key}", style="dim")
