@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help test lint typecheck pytest sandbox
+.PHONY: help run test lint typecheck pytest sandbox screenshots snapshots-update readme-keys
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
+
+run: $(STAMP) ## the dashboard on a local sandbox with demo data (reseed: make run ARGS=--reset)
+	$(BIN)/xerotui --demo $(ARGS)
 
 test: lint typecheck pytest ## lint, type check and run every test (what CI runs)
 
@@ -29,3 +32,12 @@ pytest: $(STAMP) ## the test suite: unit, API against the sandbox, TUI with Pilo
 
 sandbox: $(STAMP) ## run the local Xerotier emulator on 127.0.0.1:8000 (prints its base URL and keys)
 	$(BIN)/xerotui sandbox --port 8000
+
+screenshots: $(STAMP) ## write an SVG of every screen to screenshots/ (the snapshot scenarios)
+	$(BIN)/pytest -q tests/snapshots --screenshots screenshots
+
+snapshots-update: $(STAMP) ## accept the current look as the snapshot baselines (check snapshot_report.html first)
+	$(BIN)/pytest -q tests/snapshots --snapshot-update
+
+readme-keys: $(STAMP) ## regenerate the README key table from the live bindings
+	$(BIN)/python -m xerotui.tui.keytable --write README.md

@@ -86,6 +86,10 @@ def create_app(state: SandboxState) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Swagger/ReDoc pages load scripts from a CDN; nothing here may reach beyond
+        # 127.0.0.1, so only the machine-readable /openapi.json is served.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.sandbox = state
     for module in (

@@ -195,7 +195,7 @@ def banner(info: dict[str, object], root: str, db: Path) -> str:
   other project  {info["other_api_key"]}  (proj_other, for 403s)
   endpoints      {slugs}
   database       {db}
-  API docs       {root}/docs
+  OpenAPI        {root}/openapi.json
 
 Try:
   curl -s '{info["base_url"]}/models?extended=true&limit=5' \\

@@ -69,7 +69,9 @@ def sections() -> list[tuple[str, list[KeyRow]]]:
     from xerotui.tui.app import XeroApp
     from xerotui.tui.registry import SCREENS
 
-    result = [("Everywhere", binding_rows(Binding.make_bindings(XeroApp.BINDINGS)))]
+    everywhere = binding_rows(Binding.make_bindings(XeroApp.BINDINGS))
+    palette = KeyRow(XeroApp.COMMAND_PALETTE_BINDING, "Command palette: every action by name")
+    result = [("Everywhere", [*everywhere, palette])]
     result.append(("g-chords (press g, then the key)", chord_rows()))
     for title, screen in SCREENS:
         result.append((title, binding_rows(Binding.make_bindings(screen.BINDINGS))))

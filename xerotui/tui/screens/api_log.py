@@ -50,16 +50,16 @@ class ApiLogScreen(XeroScreen):
         super().on_mount()
         self.query_one("#log-filter").display = False
         self.query_one("#log-detail").border_title = "Request"
-        for key, label in (
-            ("time", "Time"),
-            ("method", "Method"),
-            ("status", "Status"),
-            ("ms", "ms"),
-            ("code", "Error code"),
-            ("path", "Path"),
-            ("request", "Request id"),
+        for key, label, width in (
+            ("time", "Time", 12),
+            ("method", "Method", 6),
+            ("status", "Status", 6),
+            ("ms", "ms", 5),
+            ("code", "Error code", None),
+            ("path", "Path", None),
+            ("request", "Request id", None),
         ):
-            self.table.add_column(label, key=key)
+            self.table.add_column(label, key=key, width=width)
         self._unsubscribe = self.xapp.request_log.subscribe(self._on_record)
         self.rebuild()
         self.table.focus()

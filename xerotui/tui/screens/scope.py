@@ -46,16 +46,16 @@ class ScopeScreen(XeroScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.table
-        for key, label in (
-            ("method", "Method"),
-            ("path", "Path"),
-            ("last", "Last status"),
-            ("ms", "ms"),
-            ("when", "When"),
-            ("auth", "Auth"),
-            ("source", "Source"),
+        for key, label, width in (
+            ("method", "Method", 6),
+            ("path", "Path", None),
+            ("last", "Last status", 26),
+            ("ms", "ms", 5),
+            ("when", "When", 12),
+            ("auth", "Auth", None),
+            ("source", "Source", None),
         ):
-            table.add_column(label, key=key)
+            table.add_column(label, key=key, width=width)
         log = self.xapp.request_log
         for endpoint in ENDPOINTS:
             table.add_row(*self.cells(endpoint, log.last_for(endpoint.key)), key=endpoint.key)
