@@ -7,6 +7,7 @@ the sandbox's web framework.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from xerotui import __version__
@@ -74,6 +75,9 @@ def run_tui(args: argparse.Namespace) -> int:
     from xerotui.tui.app import XeroApp
 
     app = XeroApp(session, settings, request_log=log)
+    # A terminated or hung-up dashboard exits cleanly: terminal restored, sandbox stopped.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda number, _frame: app.exit(return_code=128 + number))
     try:
         app.run()
     finally:
