@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+from textual import events
 from tui_helpers import MakeApp, server_models, settle, wait_until
 
 from xerotui.config.settings import Settings
@@ -235,3 +236,26 @@ async def test_periodic_refresh_shows_a_status_change_highlighted(
         )
         status = cell(screen, ready["id"], "status")
         assert status.endswith(("validating", "ready"))
+
+
+async def test_keys_typed_fast_after_slash_land_in_the_filter(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    """A terminal delivers `/llama` in one read: every letter must reach the filter."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ModelsScreen)
+        # Deliver the keys the way Pilot does (through the driver), but all at once, as one
+        # terminal read would; Pilot itself waits for each key, which would hide the race.
+        driver = app._driver
+        assert driver is not None
+        for key, char in [("slash", "/"), ("l", "l"), ("l", "l"), ("a", "a"), ("m", "m")]:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            driver.send_message(event)
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.query_text == "llam"
+        assert screen.marks == set()  # `a` did not reach the table's "mark all"

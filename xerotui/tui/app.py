@@ -7,11 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.signal import Signal
+from textual.widgets import Input
 
 from xerotui.api.errors import (
     AuthError,
@@ -178,6 +179,16 @@ class XeroApp(App[None]):
             self.notify("Highlight a model in the list first (g l).", severity="warning")
         else:
             self.open_detail(self.current_model_id)
+
+    def on_key(self, event: events.Key) -> None:
+        """A burst like `/llama` arrives before `/` has moved focus to the filter; the letters
+        bubble up here (an Input stops the keys it types). Type them into the focused input
+        instead of letting them fire bindings."""
+        focused = self.focused
+        if isinstance(focused, Input) and event.is_printable and event.character:
+            focused.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "chord":

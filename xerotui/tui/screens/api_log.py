@@ -62,7 +62,7 @@ class ApiLogScreen(XeroScreen):
             self.table.add_column(label, key=key, width=width)
         self._unsubscribe = self.xapp.request_log.subscribe(self._on_record)
         self.rebuild()
-        self.table.focus()
+        self.set_focus(self.table)
 
     def on_unmount(self) -> None:
         self._unsubscribe()
@@ -157,7 +157,7 @@ class ApiLogScreen(XeroScreen):
     @on(Input.Submitted, "#log-filter")
     def _filter_done(self) -> None:
         self.query_one("#log-filter").display = bool(self.query_text)
-        self.table.focus()
+        self.set_focus(self.table)
 
     def filter_to(self, text: str) -> None:
         field = self.query_one("#log-filter", Input)
@@ -179,11 +179,11 @@ class ApiLogScreen(XeroScreen):
     def action_filter(self) -> None:
         field = self.query_one("#log-filter", Input)
         field.display = True
-        field.focus()
+        self.set_focus(field)  # now, not later: keys typed right after `/` must land here
 
     def action_clear_filter(self) -> None:
         self.filter_to("")
-        self.table.focus()
+        self.set_focus(self.table)
 
     def action_copy_request_id(self) -> None:
         record = self.selected()

@@ -72,7 +72,7 @@ class ModelsScreen(XeroScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#filter", Input).display = False
-        self.table.focus()
+        self.set_focus(self.table)
         self.xapp.session_changed.subscribe(self, self._on_session_changed)
         interval = self.xapp.settings.refresh_interval
         if interval > 0:
@@ -238,7 +238,7 @@ class ModelsScreen(XeroScreen):
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
         self.query_one("#filter", Input).display = bool(self.query_text)
-        self.table.focus()
+        self.set_focus(self.table)
 
     # ------------------------------------------------------------------ actions
 
@@ -256,13 +256,13 @@ class ModelsScreen(XeroScreen):
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.display = True
-        field.focus()
+        self.set_focus(field)  # now, not later: keys typed right after `/` must land here
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.value = ""
         field.display = False
-        self.table.focus()
+        self.set_focus(self.table)
 
     def action_mark(self) -> None:
         model_id = self.table.highlighted_id

@@ -36,7 +36,10 @@ class TableStatus(Horizontal):
 
     def show(self, info: TableInfo) -> None:
         rows = Text()
-        if info.matching:
+        loading = info.loaded is not None and info.loaded < info.total
+        if loading and not info.query:
+            rows.append(f"rows {info.first:,}-{info.last:,} of {info.total:,}", style="bold")
+        elif info.matching:
             rows.append(f"rows {info.first:,}-{info.last:,} of {info.matching:,}", style="bold")
         else:
             rows.append("no rows", style="bold")
@@ -51,7 +54,6 @@ class TableStatus(Horizontal):
         self.query_one("#rows", Static).update(rows)
 
         bar = self.query_one("#load-progress", ProgressBar)
-        loading = info.loaded is not None and info.loaded < info.total
         bar.display = loading
         if loading:
             bar.update(total=info.total, progress=info.loaded or 0)
