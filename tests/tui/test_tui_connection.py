@@ -227,11 +227,6 @@ def marked(screen: ConnectionScreen) -> list[str]:
     return [row[1] for row in cells(screen) if row[0] == "●"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ConnectionScreen redraws only the current-connection panel on session_changed; "
-    "the ● column of the profiles table keeps marking the old profile until ctrl+r",
-)
 async def test_the_profiles_table_marks_the_profile_in_use_after_a_switch(
     make_app: MakeApp, sandbox: SandboxInfo, profiles: dict[str, str]
 ) -> None:
@@ -360,12 +355,6 @@ async def test_a_opens_the_add_profile_modal_which_tests_before_saving(
     assert not app.unexpected_errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ProfileFormModal.save calls self.dismiss() after app.connect() switched to the "
-    "models mode: pop_screen raises ScreenStackError (swallowed by the worker), the modal stays "
-    "on the connection mode's stack and the 'Profile added' toast never shows",
-)
 async def test_after_adding_a_profile_the_modal_is_gone_and_says_so(
     make_app: MakeApp, sandbox: SandboxInfo
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.pilot import Pilot
 from tui_conn_helpers import clear_faults, dead_base_url, fields, set_faults, text_of
 from tui_helpers import MakeApp, server_models, settle, wait_until
@@ -156,11 +155,6 @@ async def test_retry_succeeds_once_dropped_connections_stop(
         assert app.link.kind == "connected"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a 503 that outlasts the client's retries on the first load is only a toast "
-    "(show_connection_problem ignores ServerError): no problem screen, no `r` retry",
-)
 async def test_retry_succeeds_after_503s_outlast_the_client_retries(
     make_app: MakeApp, sandbox: SandboxInfo
 ) -> None:

@@ -117,11 +117,6 @@ async def test_a_base_url_of_the_wrong_shape_is_refused_before_anything_is_sent(
         assert app.screen is screen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ProfileForm.problem() does not check the reserved `xeroctl:` name prefix; the "
-    "connection is tested first, then save_profile's ValueError lands on the key field",
-)
 async def test_a_reserved_profile_name_is_refused_on_the_name_field_before_anything_is_sent(
     first_run_app: XeroApp, sandbox: SandboxInfo
 ) -> None:

@@ -19,6 +19,7 @@ from xerotui.api.errors import (
     ConnectionFailedError,
     PermissionDeniedError,
     RequestTimeoutError,
+    ServerError,
     XeroError,
 )
 from xerotui.api.requestlog import RequestLog, RequestRecord
@@ -41,7 +42,14 @@ from xerotui.tui.screens.which_key import WhichKeyScreen
 from xerotui.tui.session import Session
 from xerotui.tui.theme import DEFAULT_THEME, THEMES
 
-CONNECTION_ERRORS = (ConnectionFailedError, RequestTimeoutError, AuthError, PermissionDeniedError)
+# Failures that leave an empty dashboard at start-up get the problem screen with retry.
+CONNECTION_ERRORS = (
+    ConnectionFailedError,
+    RequestTimeoutError,
+    AuthError,
+    PermissionDeniedError,
+    ServerError,
+)
 
 
 class XeroApp(App[None]):
@@ -137,14 +145,14 @@ class XeroApp(App[None]):
             self.screen.update_error(error)
             return
         session = self.session
-        self.link = LinkState(
-            "error",
-            session.profile if session else "",
-            session.project if session else "",
-            "key refused"
-            if isinstance(error, AuthError | PermissionDeniedError)
-            else "unreachable",
-        )
+        if isinstance(error, AuthError | PermissionDeniedError):
+            detail = "key refused"
+        elif isinstance(error, ServerError):
+            detail = "server error"
+        else:
+            detail = "unreachable"
+        profile, project = (session.profile, session.project) if session else ("", "")
+        self.link = LinkState("error", profile, project, detail)
 
         async def chosen(choice: str | None) -> None:
             if choice == "retry":

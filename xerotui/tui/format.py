@@ -11,6 +11,7 @@ from xerotui.api.schema import FAILURE_STATUSES, SUCCESS_STATUSES
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
+
 def status_kind(status: str | None) -> str:
     if status in SUCCESS_STATUSES:
         return "success"

@@ -9,15 +9,16 @@ from xerotui.api.errors import AuthError, PermissionDeniedError, XeroError
 from xerotui.api.health import ConnectionCheck, check_connection
 from xerotui.config.errors import ConfigError
 from xerotui.config.profiles import ProfileStore
-from xerotui.tui.session import open_session
+from xerotui.tui.session import Session, open_session
 from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
 
 if TYPE_CHECKING:
     from xerotui.tui.app import XeroApp
 
 
-async def adopt_profile(app: XeroApp, values: ProfileValues) -> ConnectionCheck:
-    """Nothing is saved unless the server accepts the key; then the app switches to it."""
+async def adopt_profile(app: XeroApp, values: ProfileValues) -> tuple[Session, ConnectionCheck]:
+    """Test the values and save them as a profile; nothing is saved unless the server accepts
+    the key. The caller closes its form, then switches with `app.connect(session)`."""
     session = open_session(
         values.base_url,
         values.api_key,
@@ -33,8 +34,7 @@ async def adopt_profile(app: XeroApp, values: ProfileValues) -> ConnectionCheck:
     except BaseException:
         await session.client.aclose()
         raise
-    await app.connect(session)
-    return check
+    return session, check
 
 
 def show_failure(form: ProfileForm, error: Exception) -> None:
@@ -46,5 +46,7 @@ def show_failure(form: ProfileForm, error: Exception) -> None:
         form.show_message(f"{error.title}: {error.message}{detail}", field="pf-url")
     elif isinstance(error, ConfigError):
         form.show_message(f"Could not save the profile: {error}")
+    elif "profile name" in str(error):
+        form.show_message(str(error), field="pf-name")
     else:
         form.show_message(str(error), field="pf-key")

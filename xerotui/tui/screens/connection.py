@@ -61,10 +61,14 @@ class ConnectionScreen(XeroScreen):
             ("key", "API key"),
         ):
             self.table.add_column(label, key=key)
-        self.xapp.session_changed.subscribe(self, lambda _: self.redraw())
+        self.xapp.session_changed.subscribe(self, self._on_session_changed)
         self.redraw()
         self.load_profiles()
         self.table.focus()
+
+    def _on_session_changed(self, _: object) -> None:
+        self.redraw()
+        self.load_profiles()  # the ● follows the profile in use
 
     def redraw(self) -> None:
         session = self.session

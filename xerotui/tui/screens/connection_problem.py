@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from xerotui.api.errors import AuthError, PermissionDeniedError, XeroError
+from xerotui.api.errors import AuthError, PermissionDeniedError, ServerError, XeroError
 from xerotui.tui.session import Session
 from xerotui.tui.widgets.field_list import FieldList
 
@@ -24,6 +24,11 @@ def advice(error: XeroError) -> str:
         return (
             "The key is valid but belongs to another project, or is revoked. Keys look like "
             "xero_<project>_<secret>; the project in the base URL must match."
+        )
+    if isinstance(error, ServerError):
+        return (
+            "The server answered, but with an error, even after xerotui retried. It may be "
+            "restarting or overloaded; retry in a moment. The request id helps support."
         )
     return (
         "Is the server running and the base URL right? Check your network, VPN or proxy, "

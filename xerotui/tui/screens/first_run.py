@@ -102,7 +102,9 @@ class FirstRunScreen(Screen[None]):
         form = self.query_one(ProfileForm)
         form.set_busy(True)
         try:
-            await adopt_profile(self.xapp, values)
+            session, _check = await adopt_profile(self.xapp, values)
         except (XeroError, ConfigError, ValueError) as error:
             form.set_busy(False)
             show_failure(form, error)
+            return
+        await self.xapp.connect(session)

@@ -41,14 +41,16 @@ class ProfileFormModal(ModalScreen[None]):
     async def save(self, values: ProfileValues) -> None:
         form = self.query_one(ProfileForm)
         form.set_busy(True)
+        app = cast("XeroApp", self.app)
         try:
-            check = await adopt_profile(cast("XeroApp", self.app), values)
+            session, check = await adopt_profile(app, values)
         except (XeroError, ConfigError, ValueError) as error:
             form.set_busy(False)
             show_failure(form, error)
             return
         self.dismiss()
-        self.notify(
+        await app.connect(session)
+        app.notify(
             f"Saved profile {values.name} ({check.latency_ms:.0f} ms) and switched to it.",
             title="Profile added",
         )

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
 from xerotui.api.urls import SHAPE, split_base_url
+from xerotui.config.profiles import XEROCTL_PREFIX
 
 URL_EXAMPLE = SHAPE
 
@@ -58,6 +59,8 @@ class ProfileForm(Vertical):
         """(field id, message) for the first value of the wrong shape, else None."""
         if not values.name:
             return "pf-name", "Give the profile a name."
+        if values.name.startswith(XEROCTL_PREFIX):
+            return "pf-name", f"Names starting with {XEROCTL_PREFIX!r} are xeroctl's profiles."
         if not values.base_url:
             return "pf-url", f"Enter the base URL, e.g. {URL_EXAMPLE}"
         try:
