@@ -1,0 +1,232 @@
+"""The safety net: a bug opens the error modal and the app carries on; API errors are toasts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+from tui_helpers import MakeApp, server_models, settle, wait_until
+from tui_probe import SIZE, set_faults, toasts, wait_toast, widget_text
+
+from xerotui.api.errors import NotFoundError
+from xerotui.sandbox.process import SandboxInfo
+from xerotui.tui.screens.error_modal import ErrorModal
+from xerotui.tui.screens.model_detail import ModelDetailScreen
+from xerotui.tui.screens.models import ModelsScreen
+from xerotui.tui.widgets.model_table import ModelTable
+
+
+class Boom(RuntimeError):
+    pass
+
+
+def modal_text(modal: ErrorModal) -> str:
+    """What the error modal paints (empty until it has been laid out)."""
+    return "\n".join(widget_text(w) for w in modal.query("Static"))
+
+
+def explode(*_args: object, **_kwargs: object) -> None:
+    raise Boom("the wide toggle broke")
+
+
+async def poll(condition: Callable[[], bool], *, seconds: float = 3.0, what: str = "") -> None:
+    """Wait for `condition` with plain sleeps: unlike Pilot.pause/press this does not wait
+    for the app to drain its message queues, so it reports a stalled app instead of hanging."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def test_an_exception_in_a_key_handler_opens_the_error_modal(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ModelsScreen, "action_wide", explode)
+    app = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.simulate_key("w")  # posted without waiting (see poll)
+            await poll(lambda: isinstance(app.screen, ErrorModal), what="the error modal")
+            modal = app.screen
+            assert isinstance(modal, ErrorModal)
+            assert [type(e) for e in app.unexpected_errors] == [Boom]
+            assert isinstance(modal.error, Boom)
+            assert "explode" in modal.trace  # the traceback names where it happened
+            assert "Boom: the wide toggle broke" in modal.trace
+    finally:
+        app.unexpected_errors.clear()  # seen: the fixture's check is for unseen ones
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: after XeroApp._handle_exception returns, the Textual MessagePump loop that "
+    "dispatched the failing action breaks (message_pump.py `break`); for a key binding that "
+    "is the App's own loop: the app stops running (a real run exits), the error modal is "
+    "pushed but never drawn",
+)
+async def test_after_an_error_in_a_key_handler_the_app_keeps_working(
+    make_app: MakeApp, sandbox: SandboxInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    truth = await server_models(sandbox)
+    monkeypatch.setattr(ModelsScreen, "action_wide", explode)
+    app = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            models = app.screen
+            assert isinstance(models, ModelsScreen)
+            app.simulate_key("w")
+            await poll(lambda: isinstance(app.screen, ErrorModal), what="the error modal")
+            modal = app.screen
+            assert app.is_running
+            await poll(
+                lambda: "Unexpected error" in modal_text(modal), what="the modal to be drawn"
+            )
+            text = modal_text(modal)
+            assert "Boom: the wide toggle broke" in text
+            assert "This is a bug in xerotui" in text
+            app.simulate_key("escape")
+            await poll(lambda: app.screen is models, what="esc to close the modal")
+            # keys still work, and so does the network
+            await pilot.press("s")
+            assert models.sort == "id"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ModelDetailScreen)
+            assert app.screen.loaded
+            assert app.screen.model_id == sorted(m["id"] for m in truth)[0]
+            # a second failure is caught the same way
+            await pilot.press("escape", "w")
+            await poll(lambda: isinstance(app.screen, ErrorModal), what="a second modal")
+            assert len(app.unexpected_errors) == 2
+            await pilot.press("c")
+            assert app.clipboard == app.screen.trace
+            await pilot.press("escape")
+            assert app.screen is models
+    finally:
+        app.unexpected_errors.clear()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: an exception in a screen's own message handler (here on_resize) ends that "
+    "screen's MessagePump loop after XeroApp._handle_exception returns; Textual then removes "
+    "the screen's children: after Esc the models screen is empty for the rest of the session",
+)
+async def test_after_an_error_in_a_screen_handler_the_screen_still_works(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_on_resize = ModelsScreen.on_resize
+    failures: list[str] = []
+
+    def on_resize_once(self: ModelsScreen, *args: object) -> None:
+        if not failures:  # a one-off failure
+            failures.append("resize")
+            raise Boom("resize bug")
+        real_on_resize(self)
+
+    app = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            models = app.screen
+            assert isinstance(models, ModelsScreen)
+            monkeypatch.setattr(ModelsScreen, "on_resize", on_resize_once)
+            await pilot.resize_terminal(110, 40)
+            await poll(lambda: isinstance(app.screen, ErrorModal), what="the error modal")
+            assert [type(e) for e in app.unexpected_errors] == [Boom]
+            app.simulate_key("escape")
+            await poll(lambda: app.screen is models, what="esc to close the modal")
+            await poll(lambda: bool(models.query(ModelTable)), what="the table to be there")
+            before = app.current_model_id
+            app.simulate_key("down")
+            await poll(
+                lambda: app.current_model_id not in (None, before),
+                what="the highlight to follow the cursor",
+            )
+    finally:
+        app.unexpected_errors.clear()
+
+
+async def test_an_unexpected_error_in_a_worker_opens_the_modal(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+
+        async def broken() -> None:
+            raise Boom("worker bug")
+
+        try:
+            # settle() would re-raise the worker's error (WorkerManager.wait_for_complete)
+            screen.run_worker(broken(), exit_on_error=False, description="Doing a thing")
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, ErrorModal), what="the error modal"
+            )
+            modal = app.screen
+            assert isinstance(modal, ErrorModal)
+
+            await wait_until(
+                pilot,
+                lambda: "While doing a thing: Boom: worker bug" in modal_text(modal),
+                what="the modal's text",
+            )
+            await pilot.press("escape")
+            assert app.screen is screen
+            assert [type(e) for e in app.unexpected_errors] == [Boom]
+            await pilot.press("w")  # the app goes on
+            assert isinstance(screen, ModelsScreen)
+            assert screen.wide is True
+        finally:
+            app.unexpected_errors.clear()
+
+
+async def test_a_xero_error_from_the_server_is_a_toast_not_a_modal(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        models = app.screen
+        await set_faults(sandbox, fail_next=1, error_status=500, methods=["GET"])
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        severity, text = await wait_toast(pilot, "Internal server error (injected fault)")
+        assert severity == "error"
+        title, message, detail = text.split("\n")
+        assert title == "Server error"
+        assert message == "Refreshing models: Internal server error (injected fault)"
+        assert detail.startswith("code internal_error · HTTP 500 · request req_")
+        assert app.screen_stack == [models]
+        assert not app.unexpected_errors
+        # the table keeps its rows and the next refresh works
+        assert isinstance(models, ModelsScreen)
+        rows = models.table.row_count
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert models.table.row_count == rows
+        assert [t for t in toasts(app) if t[0] == "error"] == [(severity, text)]
+
+
+async def test_a_xero_error_escaping_a_worker_is_a_toast(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = app.screen
+
+        async def lookup() -> None:
+            raise NotFoundError(
+                "Model not found", code="model_not_found", status=404, request_id="req_x"
+            )
+
+        screen.run_worker(lookup(), exit_on_error=False, description="Looking up")
+        _, text = await wait_toast(pilot, "Model not found", severity="error")
+        assert text == (
+            "Not found\nLooking up: Model not found\n"
+            "code model_not_found · HTTP 404 · request req_x"
+        )
+        assert app.screen is screen
+        assert not app.unexpected_errors
