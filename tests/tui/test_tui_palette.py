@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
@@ -137,10 +136,6 @@ async def test_sort_by_name_from_the_palette(make_app: MakeApp, sandbox: Sandbox
         assert shown_sizes == sorted(shown_sizes, reverse=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: commands.py shows chord.key in the palette help, ignoring keymap overrides",
-)
 async def test_palette_shows_overridden_chord_keys(make_app: MakeApp) -> None:
     app = make_app(settings=Settings(refresh_interval=0, keymap={"chord.models": "m"}))
     async with app.run_test(size=SIZE) as pilot:

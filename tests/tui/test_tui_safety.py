@@ -60,13 +60,6 @@ async def test_an_exception_in_a_key_handler_opens_the_error_modal(
         app.unexpected_errors.clear()  # seen: the fixture's check is for unseen ones
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: after XeroApp._handle_exception returns, the Textual MessagePump loop that "
-    "dispatched the failing action breaks (message_pump.py `break`); for a key binding that "
-    "is the App's own loop: the app stops running (a real run exits), the error modal is "
-    "pushed but never drawn",
-)
 async def test_after_an_error_in_a_key_handler_the_app_keeps_working(
     make_app: MakeApp, sandbox: SandboxInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -90,14 +83,16 @@ async def test_after_an_error_in_a_key_handler_the_app_keeps_working(
             assert "This is a bug in xerotui" in text
             app.simulate_key("escape")
             await poll(lambda: app.screen is models, what="esc to close the modal")
-            # keys still work, and so does the network
+            # keys still work (sorting keeps the cursor on its model), and so does the network
+            highlighted = models.table.highlighted_id
             await pilot.press("s")
             assert models.sort == "id"
+            assert [m.id for m in models.view] == sorted(m["id"] for m in truth)
             await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, ModelDetailScreen)
             assert app.screen.loaded
-            assert app.screen.model_id == sorted(m["id"] for m in truth)[0]
+            assert app.screen.model_id == highlighted
             # a second failure is caught the same way
             await pilot.press("escape", "w")
             await poll(lambda: isinstance(app.screen, ErrorModal), what="a second modal")
@@ -110,12 +105,6 @@ async def test_after_an_error_in_a_key_handler_the_app_keeps_working(
         app.unexpected_errors.clear()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an exception in a screen's own message handler (here on_resize) ends that "
-    "screen's MessagePump loop after XeroApp._handle_exception returns; Textual then removes "
-    "the screen's children: after Esc the models screen is empty for the rest of the session",
-)
 async def test_after_an_error_in_a_screen_handler_the_screen_still_works(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

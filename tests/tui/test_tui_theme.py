@@ -56,11 +56,6 @@ async def test_xerotier_light_theme_round_trip(make_app: MakeApp) -> None:
     assert "theme" not in paths.config_file().read_text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: XeroApp._write_settings runs one unordered thread per change; "
-    "a slow earlier write lands last and the file keeps a stale theme",
-)
 async def test_the_last_theme_chosen_wins_even_when_a_write_is_slow(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

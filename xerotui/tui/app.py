@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any, ClassVar
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.reactive import reactive
 from textual.signal import Signal
 from textual.widgets import Input
@@ -28,6 +30,7 @@ from xerotui.sandbox.process import SandboxProcess
 from xerotui.tui.chords import BY_NAME, CHORDS
 from xerotui.tui.commands import XeroCommands
 from xerotui.tui.link import LinkKind, LinkState
+from xerotui.tui.safety import SafeDispatch, safe_action_result
 from xerotui.tui.screens.api_log import ApiLogScreen
 from xerotui.tui.screens.connection import ConnectionScreen
 from xerotui.tui.screens.connection_problem import ConnectionProblemScreen
@@ -52,7 +55,7 @@ CONNECTION_ERRORS = (
 )
 
 
-class XeroApp(App[None]):
+class XeroApp(SafeDispatch, App[None]):
     """The dashboard. Screens do the work; the app routes keys and owns the session."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -90,6 +93,7 @@ class XeroApp(App[None]):
         self.owned_sandbox: SandboxProcess | None = None
         self.unexpected_errors: list[BaseException] = []
         self._safety_net = False
+        self._settings_lock = threading.Lock()
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = settings.theme if settings.theme in self.available_themes else DEFAULT_THEME
@@ -233,11 +237,14 @@ class XeroApp(App[None]):
 
     def save_settings(self, **changes: Any) -> None:
         self.settings = self.settings.model_copy(update=changes)
-        self._write_settings(self.settings)
+        self._write_settings()
 
     @work(thread=True, group="settings", exit_on_error=False, description="Saving settings")
-    def _write_settings(self, settings: Settings) -> None:
-        save_settings(settings)
+    def _write_settings(self) -> None:
+        # Writes queue up behind one lock and each writes the newest settings, so the file
+        # always ends with the last choice (the theme picker changes the theme per row).
+        with self._settings_lock:
+            save_settings(self.settings)
 
     def watch_theme(self, theme: str) -> None:
         if self._safety_net and theme != self.settings.theme:
@@ -246,19 +253,21 @@ class XeroApp(App[None]):
     # ------------------------------------------------------------------ safety net
 
     def show_unexpected_error(self, error: BaseException, *, doing: str = "") -> None:
+        """A bug: record it and show the error modal (one at a time)."""
         self.unexpected_errors.append(error)
+        if isinstance(self.screen, ErrorModal):
+            return
         text = "".join(traceback.format_exception(error))
         self.push_screen(ErrorModal(error, text, doing=doing))
 
-    def _handle_exception(self, error: Exception) -> None:
-        """An exception escaped a handler: show it and keep running (design.md section 9)."""
-        if self._safety_net and self.is_running and not isinstance(error, KeyboardInterrupt):
-            try:
-                self.show_unexpected_error(error)
-                return
-            except Exception:  # the screen stack itself is broken: let Textual exit
-                pass
-        super()._handle_exception(error)
+    async def _dispatch_action(self, namespace: DOMNode, action_name: str, params: Any) -> bool:
+        """Key-bound actions run in the app's own loop: a failing one must not end the app."""
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:
+            if not self._safety_net:
+                raise
+            return safe_action_result(self, error)
 
     async def on_unmount(self) -> None:
         if self.session is not None:

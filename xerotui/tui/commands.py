@@ -22,10 +22,11 @@ class XeroCommands(Provider):
 
     def entries(self) -> Iterator[Entry]:
         app = self.app
+        keys: dict[str, str] = getattr(app, "chord_keys", dict)()
         for chord in CHORDS:
             yield (
                 f"Go to {chord.description}",
-                f"g {chord.key} · docs: {chord.docs}",
+                f"g {keys.get(chord.name, chord.key)} · docs: {chord.docs}",
                 partial(app.run_action, chord.action),
             )
         screen = self.screen
@@ -33,8 +34,8 @@ class XeroCommands(Provider):
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not binding.description or binding.system or not active.enabled:
-                continue
+            if not binding.id or binding.system or not active.enabled:
+                continue  # our actions all carry an id; Textual's focus/copy keys do not
             if active.node is app or binding.action in seen:
                 continue
             seen.add(binding.action)

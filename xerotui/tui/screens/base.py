@@ -11,6 +11,7 @@ from textual.worker import Worker, WorkerState
 
 from xerotui.tui.errors import report
 from xerotui.tui.link import LinkState
+from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from xerotui.tui.session import Session
 
 
-class XeroScreen(Screen[None]):
+class XeroScreen(SafeDispatch, Screen[None]):
     """Base of the full screens. Subclasses implement `compose_body`."""
 
     TITLE: ClassVar[str] = ""

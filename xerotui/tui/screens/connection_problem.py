@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from xerotui.api.errors import AuthError, PermissionDeniedError, ServerError, XeroError
+from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.session import Session
 from xerotui.tui.widgets.field_list import FieldList
 
@@ -36,7 +37,7 @@ def advice(error: XeroError) -> str:
     )
 
 
-class ConnectionProblemScreen(ModalScreen[str]):
+class ConnectionProblemScreen(SafeDispatch, ModalScreen[str]):
     """Dismisses with "retry", "connection" or "quit"."""
 
     BINDINGS = [

@@ -17,6 +17,7 @@ from xerotui.config import paths
 from xerotui.config.errors import ConfigError
 from xerotui.sandbox.process import SandboxProcess, SandboxStartError
 from xerotui.tui.profile_flow import adopt_profile, show_failure
+from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.session import open_session
 from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
 
@@ -36,7 +37,7 @@ SANDBOX = (
 )
 
 
-class FirstRunScreen(Screen[None]):
+class FirstRunScreen(SafeDispatch, Screen[None]):
     """Shown instead of the dashboard until a connection works."""
 
     TITLE = "First run"

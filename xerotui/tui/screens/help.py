@@ -12,9 +12,10 @@ from textual.widgets import Static
 
 from xerotui.tui.chords import CHORDS
 from xerotui.tui.keytable import KeyRow
+from xerotui.tui.safety import SafeDispatch
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(SafeDispatch, ModalScreen[None]):
     """Help for the screen beneath: its keys, the global keys, and the g-chords."""
 
     BINDINGS = [

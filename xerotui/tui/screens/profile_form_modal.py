@@ -14,13 +14,14 @@ from textual.widgets import Static
 from xerotui.api.errors import XeroError
 from xerotui.config.errors import ConfigError
 from xerotui.tui.profile_flow import adopt_profile, show_failure
+from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
 
 if TYPE_CHECKING:
     from xerotui.tui.app import XeroApp
 
 
-class ProfileFormModal(ModalScreen[None]):
+class ProfileFormModal(SafeDispatch, ModalScreen[None]):
     """Test, save (0600) and switch to a new profile; on failure the values stay."""
 
     BINDINGS = [Binding("escape", "dismiss", "Cancel", id="profile_form.cancel")]

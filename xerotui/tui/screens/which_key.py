@@ -12,11 +12,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from xerotui.tui.chords import CHORDS, Chord
+from xerotui.tui.safety import SafeDispatch
 
 NO_MODEL = "highlight a model first (g l)"
 
 
-class WhichKeyScreen(ModalScreen[str | None]):
+class WhichKeyScreen(SafeDispatch, ModalScreen[str | None]):
     """A pending `g` chord. Dismisses with the chord name, or None when cancelled."""
 
     BINDINGS = [
