@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest sandbox screenshots snapshots-update readme-keys
+.PHONY: help run test lint typecheck pytest sandbox screenshots snapshots-update readme-keys bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -41,3 +41,8 @@ snapshots-update: $(STAMP) ## accept the current look as the snapshot baselines 
 
 readme-keys: $(STAMP) ## regenerate the README key table from the live bindings
 	$(BIN)/python -m xerotui.tui.keytable --write README.md
+
+bench: $(STAMP) ## measure the targets of design.md section 8 (prints figures; not part of make test)
+	$(BIN)/python benchmarks/bench_sandbox.py
+	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/bench_table.py
