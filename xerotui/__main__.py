@@ -34,42 +34,53 @@ def fail(message: str) -> int:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    from xerotui.api.requestlog import RequestLog
+    # Cheap first (stdlib and our config code): find the connection and put the network to
+    # work — the first page request, or the demo sandbox starting — while the heavy imports
+    # (Textual, httpx, pydantic: ~0.3 s) run.
+    from xerotui import __version__ as version
+    from xerotui.api.prefetch import Prefetch
     from xerotui.config import paths
-    from xerotui.config.connection import ConnectionFlags, resolve
+    from xerotui.config.connection import Connection, ConnectionFlags, resolve
     from xerotui.config.errors import ConfigError
-    from xerotui.config.settings import load_settings
     from xerotui.sandbox.process import SandboxProcess, SandboxStartError
-    from xerotui.tui.session import Session, open_session
 
-    log = RequestLog()
     demo: SandboxProcess | None = None
-    session: Session | None = None
+    connection: Connection | None = None
+    prefetch: Prefetch | None = None
     try:
-        settings = load_settings()
         if args.demo:
             demo = SandboxProcess(paths.demo_db(), reset=args.reset)
-            info = demo.start()
+            demo.launch()
+        else:
+            connection = resolve(ConnectionFlags(args.profile, args.base_url, args.api_key))
+            if connection is not None:
+                agent = f"xerotui/{version}"
+                prefetch = Prefetch.first_page(connection.base_url, connection.api_key, agent)
+
+        from xerotui.api.requestlog import RequestLog
+        from xerotui.config.settings import load_settings
+        from xerotui.tui.session import Session, open_session
+
+        log = RequestLog()
+        settings = load_settings()
+        session: Session | None = None
+        if demo is not None:
+            info = demo.wait_ready()
             session = open_session(
                 info.base_url, info.admin_api_key, profile="demo", origin="local sandbox", log=log
             )
-        else:
-            flags = ConnectionFlags(args.profile, args.base_url, args.api_key)
-            connection = resolve(flags)
-            if connection is not None:
-                name = connection.profile.name if connection.profile else "custom"
-                session = open_session(
-                    connection.base_url,
-                    connection.api_key,
-                    profile=name,
-                    origin=connection.describe(),
-                    log=log,
-                )
-    except (ConfigError, SandboxStartError) as error:
+        elif connection is not None:
+            session = open_session(
+                connection.base_url,
+                connection.api_key,
+                profile=connection.profile.name if connection.profile else "custom",
+                origin=connection.describe(),
+                log=log,
+                prefetch=prefetch,
+            )
+    except (ConfigError, SandboxStartError, ValueError) as error:
         if demo is not None:
             demo.stop()
-        return fail(str(error))
-    except ValueError as error:
         return fail(str(error))
 
     from xerotui.tui.app import XeroApp

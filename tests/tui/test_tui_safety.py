@@ -219,3 +219,27 @@ async def test_a_xero_error_escaping_a_worker_is_a_toast(make_app: MakeApp) -> N
         )
         assert app.screen is screen
         assert not app.unexpected_errors
+
+
+async def test_an_error_in_an_after_refresh_callback_keeps_the_app_running(
+    make_app: MakeApp,
+) -> None:
+    """Idle callbacks are outside message and action dispatch: the last-resort handler must
+    still keep the app alive (a closed screen's footer rebuild once ended the app)."""
+    app = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            models = app.screen
+            assert isinstance(models, ModelsScreen)
+            models.call_after_refresh(explode)
+            models.refresh()
+            await poll(lambda: isinstance(app.screen, ErrorModal), what="the error modal")
+            assert app.is_running
+            app.simulate_key("escape")
+            await poll(lambda: app.screen is models, what="esc to close the modal")
+            await pilot.press("g", "o")  # the app still answers keys
+            await settle(pilot)
+            assert app.screen.__class__.__name__ == "OverviewScreen"
+    finally:
+        app.unexpected_errors.clear()

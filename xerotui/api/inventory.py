@@ -9,7 +9,7 @@ substring test per model, and sort keys are plain tuples.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -149,14 +149,22 @@ class ModelInventory:
         return sorted(self.models, key=SORT_KEYS["created"], reverse=True)[:count]
 
     async def load(
-        self, client: ModelLister, *, page_size: int = 100, concurrency: int = 4
+        self,
+        client: ModelLister,
+        *,
+        page_size: int = 100,
+        concurrency: int = 4,
+        first_page: Awaitable[ModelList] | None = None,
     ) -> AsyncIterator[LoadProgress]:
         """Fetch every page. Yields after the first page (already visible) and as pages arrive.
 
         The inventory shows the first page while the rest loads (``complete`` False);
-        the full set replaces it atomically at the end.
+        the full set replaces it atomically at the end. `first_page` is a request for
+        page one that was started earlier (at start-up, while the screen was built).
         """
-        first = await client.list_models(limit=page_size, offset=0, extended=True)
+        if first_page is None:
+            first_page = client.list_models(limit=page_size, offset=0, extended=True)
+        first = await first_page
         total = first.total if first.total is not None else len(first.data)
         if not first.has_more:
             changed = self.replace(first.data, complete=True)

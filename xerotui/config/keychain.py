@@ -18,9 +18,6 @@ the user what to do instead. Keys are read only when a profile is actually used.
 
 from __future__ import annotations
 
-import keyring
-import keyring.errors
-
 from xerotui.config.errors import KeychainError
 
 SERVICE = "xeroctl"
@@ -34,6 +31,9 @@ def lookups(entry: str) -> list[tuple[str, str]]:
 
 def read_api_key(profile: str, entry: str) -> str:
     """The key stored under keychain entry `entry` for `profile`; KeychainError otherwise."""
+    import keyring  # imported here: ~35 ms that only keychain profiles should pay
+    import keyring.errors
+
     for service, username in lookups(entry):
         try:
             value = keyring.get_password(service, username)

@@ -113,6 +113,12 @@ class SandboxProcess:
         return self._proc.pid if self._proc else None
 
     def start(self) -> SandboxInfo:
+        """Launch and wait until it accepts connections."""
+        self.launch()
+        return self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the child without waiting (the caller can do other work meanwhile)."""
         self.db.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_file.open("ab")
         self._proc = subprocess.Popen(
@@ -122,6 +128,9 @@ class SandboxProcess:
             stderr=self._log,
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
+
+    def wait_ready(self) -> SandboxInfo:
+        """Read the ready line; SandboxStartError (and the child stopped) if none comes."""
         try:
             self.info = SandboxInfo.from_json(self._read_ready_line())
         except BaseException:

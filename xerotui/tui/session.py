@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from xerotui.api.client import XeroClient
 from xerotui.api.inventory import ModelInventory
 from xerotui.api.masking import mask_key
+from xerotui.api.prefetch import Prefetch
 from xerotui.api.requestlog import RequestLog
 
 
@@ -34,8 +35,14 @@ class Session:
 
 
 def open_session(
-    base_url: str, api_key: str, *, profile: str, origin: str, log: RequestLog
+    base_url: str,
+    api_key: str,
+    *,
+    profile: str,
+    origin: str,
+    log: RequestLog,
+    prefetch: Prefetch | None = None,
 ) -> Session:
     """A Session with a new client writing to the app's request log."""
-    client = XeroClient(base_url, api_key, log=log)
+    client = XeroClient(base_url, api_key, log=log, prefetch=prefetch)
     return Session(client=client, api_key=api_key, profile=profile, origin=origin)

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from xerotui.tui.errors import report
 from xerotui.tui.link import LinkState
 from xerotui.tui.safety import SafeDispatch
+from xerotui.tui.widgets.footer import XeroFooter
 from xerotui.tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class XeroScreen(SafeDispatch, Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.MODE)
         yield from self.compose_body()
-        yield Footer()
+        yield XeroFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

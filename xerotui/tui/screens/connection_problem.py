@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from xerotui.api.errors import AuthError, PermissionDeniedError, ServerError, XeroError
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.session import Session
 from xerotui.tui.widgets.field_list import FieldList
+from xerotui.tui.widgets.footer import XeroFooter
 
 
 def advice(error: XeroError) -> str:
@@ -57,7 +58,7 @@ class ConnectionProblemScreen(SafeDispatch, ModalScreen[str]):
             yield Static(id="problem-message")
             yield FieldList(id="problem-facts")
             yield Static(id="problem-advice")
-        yield Footer()
+        yield XeroFooter()
 
     def on_mount(self) -> None:
         self.update_error(self.error)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from xerotui.api.errors import XeroError
 from xerotui.config import paths
@@ -19,6 +19,7 @@ from xerotui.sandbox.process import SandboxProcess, SandboxStartError
 from xerotui.tui.profile_flow import adopt_profile, show_failure
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.session import open_session
+from xerotui.tui.widgets.footer import XeroFooter
 from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class FirstRunScreen(SafeDispatch, Screen[None]):
                 with Vertical(classes="dialog", id="first-run-profile"):
                     yield Static("[b]Connect to Xerotier[/b]  [dim]tested before it is saved[/dim]")
                     yield ProfileForm(id="profile-form")
-        yield Footer()
+        yield XeroFooter()
 
     def on_mount(self) -> None:
         self.query_one("#start-sandbox").focus()

@@ -57,6 +57,7 @@ class ModelsScreen(XeroScreen):
         self.flash: dict[str, float] = {}
         self.frame = 0
         self.loaded_once = False
+        self._availability: tuple[int, int, bool, bool] | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -78,10 +79,14 @@ class ModelsScreen(XeroScreen):
         if interval > 0:
             self.set_interval(interval, self._periodic_refresh, name="models-auto-refresh")
         self.set_interval(0.12, self._tick, name="models-spinner")
-        if self.session.inventory.complete:
-            self.loaded_once = True
+        if self.xapp.session is None:
+            return  # under the first-run screen until there is a connection
+        inventory = self.session.inventory
+        if inventory.models:  # the first page (or more) is already here: draw it now
+            self.loaded_once = inventory.complete
             self.recompute()
-        self.load_models()
+        if not inventory.complete:
+            self.load_models()
 
     def _on_session_changed(self, _: object) -> None:
         self.marks.clear()
@@ -90,15 +95,19 @@ class ModelsScreen(XeroScreen):
         self.load_models()
 
     def on_resize(self) -> None:
-        self.render_page()
+        if self.xapp.session is not None:
+            self.render_page()
 
     # ------------------------------------------------------------------ loading
 
     @work(group="models-load", exclusive=True, exit_on_error=False, description="Loading models")
     async def load_models(self) -> None:
         session = self.session
+        loading = session.inventory.load(
+            session.client, page_size=100, first_page=self.xapp.take_first_page()
+        )
         try:
-            async for progress in session.inventory.load(session.client, page_size=100):
+            async for progress in loading:
                 self.progress = None if progress.done else progress
                 if progress.done or not self.view:
                     self._flash(progress.changed)
@@ -211,7 +220,12 @@ class ModelsScreen(XeroScreen):
                 loaded=loading.loaded if loading else None,
             )
         )
-        self.refresh_bindings()
+        # The footer is rebuilt on refresh_bindings (10-15 ms): only when a key's
+        # availability (check_action) can have changed.
+        availability = (self.page, self.last_page, bool(self.view), bool(self.query_text))
+        if availability != self._availability:
+            self._availability = availability
+            self.refresh_bindings()
 
     # ------------------------------------------------------------------ events
 

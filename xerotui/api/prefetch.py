@@ -1,0 +1,70 @@
+"""Prefetch: start the first request on a thread before the heavy imports (stdlib only).
+
+At start-up Python spends ~0.3 s importing Textual, httpx and pydantic while the network sits
+idle. `Prefetch` sends the first page request on a thread right after the command line is
+parsed; `PrefetchTransport` (api/prefetch_transport.py) later answers the client's identical
+request with that response, so the client handles it exactly like any other (error mapping,
+request log, validation). Any failure here just means the client sends the request itself.
+"""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import urllib.request
+from urllib.parse import parse_qsl, urlsplit
+
+Raw = tuple[int, list[tuple[str, str]], bytes]
+
+
+class Prefetch:
+    """One GET on a background thread; `result()` waits for it (None if it failed)."""
+
+    def __init__(self, url: str, headers: dict[str, str], *, timeout: float = 10.0) -> None:
+        self.url = url
+        parts = urlsplit(url)
+        self.path = parts.path
+        self.params = dict(parse_qsl(parts.query))
+        self._headers = headers
+        self._timeout = timeout
+        self._raw: Raw | None = None
+        self._thread = threading.Thread(target=self._run, name="xerotui-prefetch", daemon=True)
+
+    @classmethod
+    def first_page(cls, base_url: str, api_key: str, user_agent: str) -> Prefetch | None:
+        """Start fetching page one of the model list, unless a proxy is configured."""
+        if urllib.request.getproxies():  # httpx would go through the proxy; do not bypass it
+            return None
+        url = f"{base_url.rstrip('/')}/models?limit=100&offset=0&extended=true"
+        headers = {
+            "Authorization": f"Bearer {api_key}",
+            "Accept": "application/json",
+            "User-Agent": user_agent,
+        }
+        prefetch = cls(url, headers)
+        prefetch._thread.start()
+        return prefetch
+
+    def _run(self) -> None:
+        parts = urlsplit(self.url)
+        connection: http.client.HTTPConnection
+        if parts.scheme == "https":
+            connection = http.client.HTTPSConnection(parts.netloc, timeout=self._timeout)
+        else:
+            connection = http.client.HTTPConnection(parts.netloc, timeout=self._timeout)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        try:
+            connection.request("GET", target, headers=self._headers)
+            response = connection.getresponse()
+            self._raw = (response.status, response.getheaders(), response.read())
+        except Exception:  # the client will send the request itself and report properly
+            self._raw = None
+        finally:
+            connection.close()
+
+    def matches(self, method: str, path: str, params: dict[str, str]) -> bool:
+        return method == "GET" and path == self.path and params == self.params
+
+    def result(self) -> Raw | None:
+        self._thread.join(self._timeout + 1)
+        return self._raw
