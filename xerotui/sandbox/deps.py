@@ -55,3 +55,10 @@ def doc(
     for status in (401, 403, *statuses):
         responses[status] = {"model": ErrorEnvelope, "description": ERROR_TEXT.get(status, "")}
     return responses
+
+
+def json_body_doc(model: type[BaseModel]) -> dict[str, Any]:
+    """`openapi_extra` for a route that reads `model` as its JSON body (bodies are parsed by
+    hand so that errors use the Xerotier envelope; this keeps them in /openapi.json)."""
+    content = {"application/json": {"schema": model.model_json_schema()}}
+    return {"requestBody": {"required": True, "content": content}}

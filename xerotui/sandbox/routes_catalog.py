@@ -23,7 +23,7 @@ from xerotui.api.schema import (
     UnshareResult,
 )
 from xerotui.sandbox.auth import CallerDep
-from xerotui.sandbox.deps import StateDep, doc, json_body, load_model
+from xerotui.sandbox.deps import StateDep, doc, json_body, json_body_doc, load_model
 from xerotui.sandbox.errors import PROBE_DISABLED, ApiError
 from xerotui.sandbox.seed_data import USAGE_SHARE
 from xerotui.sandbox.wire import capabilities_of, catalog_info, detail_model
@@ -127,12 +127,7 @@ def probe_map(row: sqlite3.Row, endpoint: sqlite3.Row) -> dict[str, Any]:
     "/{project}/v1/models/{model_id}/capabilities",
     summary="Set capabilities (admin only)",
     responses=doc(Model, 400, 404, description="The extended model"),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": CapabilitiesUpdate.model_json_schema()}},
-        }
-    },
+    openapi_extra=json_body_doc(CapabilitiesUpdate),
     response_class=JSONResponse,
 )
 async def set_capabilities(

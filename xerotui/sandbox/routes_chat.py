@@ -18,7 +18,7 @@ from xerotui.api.schema import (
     EndpointModelList,
 )
 from xerotui.sandbox.auth import CallerDep
-from xerotui.sandbox.deps import StateDep, doc, json_body
+from xerotui.sandbox.deps import StateDep, doc, json_body, json_body_doc
 from xerotui.sandbox.errors import ApiError
 from xerotui.sandbox.state import SandboxState
 
@@ -76,12 +76,7 @@ def metadata_of(body: dict[str, Any]) -> dict[str, str]:
     "/{project}/{slug}/v1/chat/completions",
     summary="Create a chat completion (OpenAI compatible; SSE with stream: true)",
     responses=doc(ChatCompletion, 400, 404, 503),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": ChatRequest.model_json_schema()}},
-        }
-    },
+    openapi_extra=json_body_doc(ChatRequest),
     response_class=JSONResponse,
 )
 async def create_chat_completion(

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 
 from xerotui.api.schema import DeleteResult, Model, ModelList, ModelUpdate, RevalidateResult
 from xerotui.sandbox.auth import CallerDep
-from xerotui.sandbox.deps import StateDep, doc, json_body, load_model
+from xerotui.sandbox.deps import StateDep, doc, json_body, json_body_doc, load_model
 from xerotui.sandbox.errors import ApiError
 from xerotui.sandbox.patch import PatchValidator
 from xerotui.sandbox.wire import detail_model, list_model, model_object, standard_model
@@ -71,12 +71,7 @@ async def get_model(
     "/{project}/v1/models/{model_id}",
     summary="Update model metadata",
     responses=doc(Model, 400, 404, description="The extended model"),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": ModelUpdate.model_json_schema()}},
-        }
-    },
+    openapi_extra=json_body_doc(ModelUpdate),
     response_class=JSONResponse,
 )
 async def update_model(

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 
 from xerotui.api.schema import ModelVersion, VersionCreate, VersionList
 from xerotui.sandbox.auth import CallerDep
-from xerotui.sandbox.deps import StateDep, doc, json_body, load_model
+from xerotui.sandbox.deps import StateDep, doc, json_body, json_body_doc, load_model
 from xerotui.sandbox.errors import ApiError
 from xerotui.sandbox.wire import version_object
 
@@ -57,12 +57,7 @@ async def list_versions(model_id: str, state: StateDep, caller: CallerDep) -> JS
     summary="Create a version (does not move latest)",
     status_code=201,
     responses=doc(ModelVersion, 400, 404, 409, success=201),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": VersionCreate.model_json_schema()}},
-        }
-    },
+    openapi_extra=json_body_doc(VersionCreate),
     response_class=JSONResponse,
 )
 async def create_version(

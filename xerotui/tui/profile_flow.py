@@ -16,9 +16,13 @@ if TYPE_CHECKING:
     from xerotui.tui.app import XeroApp
 
 
-async def adopt_profile(app: XeroApp, values: ProfileValues) -> tuple[Session, ConnectionCheck]:
-    """Test the values and save them as a profile; nothing is saved unless the server accepts
-    the key. The caller closes its form, then switches with `app.connect(session)`."""
+async def adopt_profile(
+    app: XeroApp, form: ProfileForm, values: ProfileValues
+) -> tuple[Session, ConnectionCheck] | None:
+    """Test the values and save them as a profile; nothing is saved unless the server
+    accepts the key. On failure the reason is shown on the form (the values stay) and None
+    returned; on success the caller closes its form, then `app.connect(session)`."""
+    form.set_busy(True)
     session = open_session(
         values.base_url,
         values.api_key,
@@ -31,13 +35,18 @@ async def adopt_profile(app: XeroApp, values: ProfileValues) -> tuple[Session, C
         await asyncio.to_thread(
             ProfileStore().save_profile, values.name, values.base_url, values.api_key
         )
+    except (XeroError, ConfigError, ValueError) as error:
+        await session.client.aclose()
+        form.set_busy(False)
+        _show_failure(form, error)
+        return None
     except BaseException:
         await session.client.aclose()
         raise
     return session, check
 
 
-def show_failure(form: ProfileForm, error: Exception) -> None:
+def _show_failure(form: ProfileForm, error: Exception) -> None:
     """Put the reason on the form, on the field to fix; the values stay as typed."""
     if isinstance(error, AuthError | PermissionDeniedError):
         form.show_message(f"{error.title}: {error.message} ({error.detail})", field="pf-key")

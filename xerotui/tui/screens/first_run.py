@@ -12,11 +12,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from xerotui.api.errors import XeroError
 from xerotui.config import paths
-from xerotui.config.errors import ConfigError
 from xerotui.sandbox.process import SandboxProcess, SandboxStartError
-from xerotui.tui.profile_flow import adopt_profile, show_failure
+from xerotui.tui.profile_flow import adopt_profile
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.session import open_session
 from xerotui.tui.widgets.footer import XeroFooter
@@ -101,12 +99,6 @@ class FirstRunScreen(SafeDispatch, Screen[None]):
 
     @work(group="profile-save", exclusive=True, exit_on_error=False, description="Saving profile")
     async def save(self, values: ProfileValues) -> None:
-        form = self.query_one(ProfileForm)
-        form.set_busy(True)
-        try:
-            session, _check = await adopt_profile(self.xapp, values)
-        except (XeroError, ConfigError, ValueError) as error:
-            form.set_busy(False)
-            show_failure(form, error)
-            return
-        await self.xapp.connect(session)
+        adopted = await adopt_profile(self.xapp, self.query_one(ProfileForm), values)
+        if adopted is not None:
+            await self.xapp.connect(adopted[0])

@@ -11,9 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from xerotui.api.errors import XeroError
-from xerotui.config.errors import ConfigError
-from xerotui.tui.profile_flow import adopt_profile, show_failure
+from xerotui.tui.profile_flow import adopt_profile
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
 
@@ -40,15 +38,11 @@ class ProfileFormModal(SafeDispatch, ModalScreen[None]):
 
     @work(group="profile-save", exclusive=True, exit_on_error=False, description="Saving profile")
     async def save(self, values: ProfileValues) -> None:
-        form = self.query_one(ProfileForm)
-        form.set_busy(True)
         app = cast("XeroApp", self.app)
-        try:
-            session, check = await adopt_profile(app, values)
-        except (XeroError, ConfigError, ValueError) as error:
-            form.set_busy(False)
-            show_failure(form, error)
+        adopted = await adopt_profile(app, self.query_one(ProfileForm), values)
+        if adopted is None:
             return
+        session, check = adopted
         self.dismiss()
         await app.connect(session)
         app.notify(
