@@ -32,7 +32,7 @@ from xerotui.api.failures import (
 )
 from xerotui.api.masking import curl_command, mask_key
 from xerotui.api.prefetch import Prefetch
-from xerotui.api.prefetch_transport import PrefetchTransport
+from xerotui.api.prefetch_transport import client_transport
 from xerotui.api.requestlog import RequestLog, RequestRecord
 from xerotui.api.retry import RetryPolicy
 from xerotui.api.urls import split_base_url
@@ -79,16 +79,10 @@ class XeroClient:
         self._retry = RetryPolicy(max_attempts=max_attempts)
         self._log = log if log is not None else RequestLog()
         self._sleep = sleep
-        if transport is None:
-            # Plain http:// (the local sandbox) never does TLS: skip loading the CA bundle
-            # (~20 ms at start-up). https:// keeps full certificate verification.
-            transport = httpx.AsyncHTTPTransport(verify=not self._root.startswith("http://"))
-        if prefetch is not None:
-            transport = PrefetchTransport(transport, prefetch)
         self._http = httpx.AsyncClient(
             headers={"User-Agent": user_agent, "Accept": "application/json"},
             timeout=timeout,
-            transport=transport,
+            transport=client_transport(self._root, transport, prefetch),
             follow_redirects=False,
         )
 

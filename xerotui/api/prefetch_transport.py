@@ -1,4 +1,5 @@
-"""PrefetchTransport: answer the one request a Prefetch already made, send the rest."""
+"""PrefetchTransport: answer the one request a Prefetch already made, send the rest; and
+client_transport(), which assembles the client's transport."""
 
 from __future__ import annotations
 
@@ -29,3 +30,16 @@ class PrefetchTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+def client_transport(
+    root: str, transport: httpx.AsyncBaseTransport | None, prefetch: Prefetch | None
+) -> httpx.AsyncBaseTransport:
+    """The client's transport: the one given (tests), else httpx's own, behind the prefetch.
+
+    Plain http:// (the local sandbox) never does TLS, so the CA bundle is not loaded (~20 ms
+    at start-up); https:// keeps full certificate verification.
+    """
+    if transport is None:
+        transport = httpx.AsyncHTTPTransport(verify=not root.startswith("http://"))
+    return transport if prefetch is None else PrefetchTransport(transport, prefetch)
