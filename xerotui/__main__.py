@@ -59,16 +59,13 @@ def run_tui(args: argparse.Namespace) -> int:
 
         from xerotui.api.requestlog import RequestLog
         from xerotui.config.settings import load_settings
-        from xerotui.tui.session import Session, open_session
+        from xerotui.tui.session import Session, open_demo_session, open_session
 
         log = RequestLog()
         settings = load_settings()
         session: Session | None = None
         if demo is not None:
-            info = demo.wait_ready()
-            session = open_session(
-                info.base_url, info.admin_api_key, profile="demo", origin="local sandbox", log=log
-            )
+            session = open_demo_session(demo.wait_ready(), log)
         elif connection is not None:
             session = open_session(
                 connection.base_url,

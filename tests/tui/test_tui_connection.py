@@ -245,8 +245,9 @@ async def test_the_profiles_table_marks_the_profile_in_use_after_a_switch(
         await settle(pilot)
         await pilot.press("g", "b")
         await settle(pilot)
-        assert app.screen is screen
-        assert marked(screen) == ["work"]
+        after = app.screen  # rebuilt for the new session
+        assert isinstance(after, ConnectionScreen)
+        assert marked(after) == ["work"]
 
 
 async def test_enter_on_a_dead_profile_reports_and_keeps_the_session(

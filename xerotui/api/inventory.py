@@ -9,13 +9,14 @@ substring test per model, and sort keys are plain tuples.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+import heapq
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import semver
 
-from xerotui.api.schema import Model, ModelList
+from xerotui.api.schema import Model, ModelList, is_terminal
 
 FILTER_FIELDS = ("name", "id", "architecture", "status", "quantization")
 
@@ -76,6 +77,7 @@ class ModelInventory:
     complete: bool = False
     _haystacks: list[str] = field(default_factory=list, repr=False)
     _by_id: dict[str, Model] = field(default_factory=dict, repr=False)
+    _position: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.models)
@@ -92,6 +94,7 @@ class ModelInventory:
         self.models = list(unique.values())
         self._by_id = unique
         self._haystacks = [self._haystack(m) for m in self.models]
+        self._position = {m.id: i for i, m in enumerate(self.models)}
         self.complete = complete
         return {
             mid: prev.status or ""
@@ -99,23 +102,34 @@ class ModelInventory:
             if (prev := old.get(mid)) is not None and prev.status != model.status
         }
 
-    def update(self, model: Model) -> None:
-        """Replace one model in place (after a GET or PATCH)."""
-        for index, current in enumerate(self.models):
-            if current.id == model.id:
-                merged = current.model_copy(update=model.model_dump(exclude_none=True))
-                self.models[index] = merged
-                self._by_id[model.id] = merged
-                self._haystacks[index] = self._haystack(merged)
-                return
+    def update(self, model: Model) -> str | None:
+        """Merge a fresher copy of one model (a GET, a PATCH, a list row) into its place.
 
-    def remove(self, model_ids: Iterable[str]) -> None:
-        gone = set(model_ids)
-        keep = [i for i, m in enumerate(self.models) if m.id not in gone]
-        self.models = [self.models[i] for i in keep]
-        self._haystacks = [self._haystacks[i] for i in keep]
-        for mid in gone:
-            self._by_id.pop(mid, None)
+        Returns the previous status if the status changed, else None. Unknown ids are
+        ignored (the next full load brings new models in their order).
+        """
+        index = self._position.get(model.id)
+        if index is None:
+            return None
+        current = self.models[index]
+        merged = current.model_copy(update=model.model_dump(exclude_none=True))
+        self.models[index] = merged
+        self._by_id[model.id] = merged
+        self._haystacks[index] = self._haystack(merged)
+        return current.status or "" if current.status != merged.status else None
+
+    def merge(self, models: Iterable[Model]) -> dict[str, str]:
+        """`update` for many; returns {id: previous status} for each status that changed."""
+        changed: dict[str, str] = {}
+        for model in models:
+            previous = self.update(model)
+            if previous is not None:
+                changed[model.id] = previous
+        return changed
+
+    def in_progress(self) -> list[Model]:
+        """Models whose status is not terminal (validating, ...), newest first."""
+        return [m for m in self.models if not is_terminal(m.status)]
 
     @staticmethod
     def _haystack(model: Model) -> str:
@@ -146,7 +160,7 @@ class ModelInventory:
         return [m for m in self.models if m.is_shared]
 
     def newest(self, count: int = 5) -> list[Model]:
-        return sorted(self.models, key=SORT_KEYS["created"], reverse=True)[:count]
+        return heapq.nlargest(count, self.models, key=SORT_KEYS["created"])
 
     async def load(
         self,
@@ -155,7 +169,7 @@ class ModelInventory:
         page_size: int = 100,
         concurrency: int = 4,
         first_page: Awaitable[ModelList] | None = None,
-    ) -> AsyncIterator[LoadProgress]:
+    ) -> AsyncGenerator[LoadProgress, None]:
         """Fetch every page. Yields after the first page (already visible) and as pages arrive.
 
         The inventory shows the first page while the rest loads (``complete`` False);
@@ -175,6 +189,7 @@ class ModelInventory:
         yield LoadProgress(len(first.data), total, False)
 
         pages: dict[int, list[Model]] = {0: first.data}
+        more: dict[int, bool] = {0: True}
         gate = asyncio.Semaphore(concurrency)
 
         async def fetch(offset: int) -> tuple[int, ModelList]:
@@ -188,13 +203,21 @@ class ModelInventory:
         try:
             for next_page in asyncio.as_completed(tasks):
                 offset, page = await next_page
-                pages[offset] = page.data
+                pages[offset], more[offset] = page.data, bool(page.has_more and page.data)
                 loaded += len(page.data)
                 yield LoadProgress(loaded, total, False)
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+        # `total` may be missing or stale: go on while the last page says there is more.
+        offset = max(pages)
+        while more[offset]:
+            offset += page_size
+            page = await client.list_models(limit=page_size, offset=offset, extended=True)
+            pages[offset], more[offset] = page.data, bool(page.has_more and page.data)
+            loaded += len(page.data)
+            yield LoadProgress(loaded, max(total, loaded), False)
         ordered = [model for offset in sorted(pages) for model in pages[offset]]
         changed = self.replace(ordered, complete=True)
         yield LoadProgress(len(self.models), len(self.models), True, changed)

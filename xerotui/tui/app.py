@@ -19,6 +19,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import Input
+from textual.worker import Worker
 
 from xerotui.api.errors import (
     AuthError,
@@ -35,6 +36,7 @@ from xerotui.sandbox.process import SandboxProcess
 from xerotui.tui.chords import BY_NAME, CHORDS
 from xerotui.tui.commands import XeroCommands
 from xerotui.tui.link import LinkKind, LinkState
+from xerotui.tui.model_feed import FeedUpdate, ModelFeed
 from xerotui.tui.safety import SafeDispatch, safe_action_result
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.session import Session
@@ -107,12 +109,13 @@ class XeroApp(SafeDispatch, App[None]):
         self.settings = settings
         self.request_log = session.client.log if session else (request_log or RequestLog())
         self.session_changed: Signal[Session] = Signal(self, "session-changed")
-        self.inventory_changed: Signal[None] = Signal(self, "inventory-changed")
+        self.inventory_changed: Signal[FeedUpdate] = Signal(self, "inventory-changed")
         self.owned_sandbox: SandboxProcess | None = None
         self.unexpected_errors: list[BaseException] = []
         self._safety_net = False
         self._settings_lock = threading.Lock()
         self._first_page: asyncio.Future[ModelList] | None = None
+        self.feed = ModelFeed(self)
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = settings.theme if settings.theme in self.available_themes else DEFAULT_THEME
@@ -136,6 +139,7 @@ class XeroApp(SafeDispatch, App[None]):
             session.inventory.replace(page.data, complete=not page.has_more)
             if not page.has_more:
                 self._first_page = None  # nothing more to load: consumed here
+                self.feed.loaded_once = True
 
     def take_first_page(self) -> asyncio.Future[ModelList] | None:
         """The start-up request for page one, once (the models screen's first load)."""
@@ -145,6 +149,8 @@ class XeroApp(SafeDispatch, App[None]):
     def on_mount(self) -> None:
         self.set_keymap(self.settings.keymap)
         self._safety_net = True
+        if self.settings.refresh_interval > 0:
+            self.set_interval(self.settings.refresh_interval, self.feed.periodic)
         if self.session is None:
             from xerotui.tui.screens.first_run import FirstRunScreen
 
@@ -168,20 +174,32 @@ class XeroApp(SafeDispatch, App[None]):
             kind, detail = "connected", "connected"
         self.link = LinkState(kind, session.profile, session.project, detail)
 
-    async def connect(self, session: Session) -> None:
-        """Switch to a new session (profile switch, first run); the old client is closed."""
+    def connect(self, session: Session) -> Worker[None]:
+        """Switch to a new session (profile switch, first run). Runs as the app's own worker:
+        the screen that asked may close meanwhile without cutting the switch in half."""
+        return self.run_worker(
+            self._switch(session), group="connect", exit_on_error=False, description="Switching"
+        )
+
+    async def _switch(self, session: Session) -> None:
         old, self.session = self.session, session
-        self.current_model_id = None
-        stale = self.take_first_page()  # a start-up request of the old session
+        self.feed.reset()  # the old session's loads stop before its client closes
+        stale = self.take_first_page()
         if stale is not None:
             stale.cancel()
+        self.current_model_id = None
         self._announce(session)
+        self.session_changed.publish(session)
+        # The models screen, nothing pushed on it; every other screen is rebuilt on demand
+        # for the new session (a detail of the old project must not survive the switch).
+        await self.action_goto("models")
+        for mode, factory in self.MODES.items():
+            if mode != "models":
+                await self.remove_mode(mode)
+                self.add_mode(mode, factory)
+        self.feed.session_started(session)
         if old is not None and old.client is not session.client:
             await old.client.aclose()
-        self.session_changed.publish(session)
-        while len(self.screen_stack) > 1 and not self.screen.is_modal:
-            self.pop_screen()
-        await self.switch_mode("models")
 
     def show_connection_problem(self, error: XeroError, retry: Callable[[], object]) -> None:
         """Unreachable server or refused key at load time: a screen with the reason and retry."""

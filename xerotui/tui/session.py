@@ -9,6 +9,7 @@ from xerotui.api.inventory import ModelInventory
 from xerotui.api.masking import mask_key
 from xerotui.api.prefetch import Prefetch
 from xerotui.api.requestlog import RequestLog
+from xerotui.sandbox.process import SandboxInfo
 
 
 @dataclass
@@ -46,3 +47,10 @@ def open_session(
     """A Session with a new client writing to the app's request log."""
     client = XeroClient(base_url, api_key, log=log, prefetch=prefetch)
     return Session(client=client, api_key=api_key, profile=profile, origin=origin)
+
+
+def open_demo_session(info: SandboxInfo, log: RequestLog) -> Session:
+    """The local sandbox's session (admin key, so every action can be tried)."""
+    return open_session(
+        info.base_url, info.admin_api_key, profile="demo", origin="local sandbox", log=log
+    )

@@ -147,14 +147,16 @@ class ConnectionScreen(XeroScreen):
             report(self, error, doing=f"Using profile {profile.name}")
             return
         try:
-            check = await check_connection(session.client)
+            await check_connection(session.client)
         except XeroError as error:
             await session.client.aclose()
             report(self, error, doing=f"Testing profile {profile.name}")
             return
-        self.test_result = Text(f"OK · {check.latency_ms:.0f} ms", style="green")
-        await self.xapp.connect(session)
-        self.notify(f"Now using profile {profile.name}", title="Profile switched")
+        except asyncio.CancelledError:  # enter again, on another profile
+            await session.client.aclose()
+            raise
+        self.app.notify(f"Now using profile {profile.name}", title="Profile switched")
+        self.xapp.connect(session)
 
     @work(group="test", exclusive=True, exit_on_error=False, description="Testing connection")
     async def action_test(self) -> None:

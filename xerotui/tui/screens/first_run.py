@@ -16,7 +16,7 @@ from xerotui.config import paths
 from xerotui.sandbox.process import SandboxProcess, SandboxStartError
 from xerotui.tui.profile_flow import adopt_profile
 from xerotui.tui.safety import SafeDispatch
-from xerotui.tui.session import open_session
+from xerotui.tui.session import open_demo_session
 from xerotui.tui.widgets.footer import XeroFooter
 from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
 
@@ -84,14 +84,7 @@ class FirstRunScreen(SafeDispatch, Screen[None]):
             return
         app = self.xapp
         app.owned_sandbox = process
-        session = open_session(
-            info.base_url,
-            info.admin_api_key,
-            profile="demo",
-            origin="local sandbox",
-            log=app.request_log,
-        )
-        await app.connect(session)
+        app.connect(open_demo_session(info, app.request_log))
 
     @on(ProfileForm.Submitted)
     def _submitted(self, event: ProfileForm.Submitted) -> None:
@@ -101,4 +94,4 @@ class FirstRunScreen(SafeDispatch, Screen[None]):
     async def save(self, values: ProfileValues) -> None:
         adopted = await adopt_profile(self.xapp, self.query_one(ProfileForm), values)
         if adopted is not None:
-            await self.xapp.connect(adopted[0])
+            self.xapp.connect(adopted[0])

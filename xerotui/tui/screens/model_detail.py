@@ -103,7 +103,7 @@ class ModelDetailScreen(XeroScreen):
             report(self, error, doing="Loading model")
             return
         self.model, self.loaded = model, True
-        self.session.inventory.update(model)
+        self.xapp.feed.merge(model)
         self.redraw()
         self.refresh_bindings()
 

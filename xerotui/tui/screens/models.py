@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import time
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input
 
-from xerotui.api.errors import XeroError
 from xerotui.api.inventory import LoadProgress
 from xerotui.api.schema import Model
-from xerotui.tui.errors import report
+from xerotui.tui.model_feed import FeedUpdate
 from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.widgets.model_table import COLUMNS, MARK, ModelTable, PageView
 from xerotui.tui.widgets.table_status import TableInfo, TableStatus
@@ -56,7 +55,6 @@ class ModelsScreen(XeroScreen):
         self.progress: LoadProgress | None = None
         self.flash: dict[str, float] = {}
         self.frame = 0
-        self.loaded_once = False
         self._availability: tuple[int, int, bool, bool] | None = None
 
     # ------------------------------------------------------------------ layout
@@ -75,61 +73,35 @@ class ModelsScreen(XeroScreen):
         self.query_one("#filter", Input).display = False
         self.set_focus(self.table)
         self.xapp.session_changed.subscribe(self, self._on_session_changed)
-        interval = self.xapp.settings.refresh_interval
-        if interval > 0:
-            self.set_interval(interval, self._periodic_refresh, name="models-auto-refresh")
+        self.xapp.inventory_changed.subscribe(self, self._on_inventory)
         self.set_interval(0.12, self._tick, name="models-spinner")
         if self.xapp.session is None:
             return  # under the first-run screen until there is a connection
-        inventory = self.session.inventory
-        if inventory.models:  # the first page (or more) is already here: draw it now
-            self.loaded_once = inventory.complete
+        if self.session.inventory.models:  # the first page (or more) is here: draw it now
             self.recompute()
-        if not inventory.complete:
-            self.load_models()
+        self.xapp.feed.ensure_loaded()
 
     def _on_session_changed(self, _: object) -> None:
         self.marks.clear()
-        self.loaded_once = False
+        self.flash.clear()
         self.recompute()
-        self.load_models()
+
+    def _on_inventory(self, update: FeedUpdate) -> None:
+        """The feed loaded pages, refreshed, or a screen updated a model: redraw."""
+        self.progress = update.progress
+        self._flash(update.changed)
+        if update.progress is None:
+            self.marks &= {m.id for m in self.session.inventory.models}
+        if update.progress is None or not self.view or len(self.view) < self.page_size:
+            self.recompute(keep=self.table.highlighted_id)
+        else:
+            self.show_status()  # more pages arrive behind a full first page
 
     def on_resize(self) -> None:
         if self.xapp.session is not None:
             self.render_page()
 
     # ------------------------------------------------------------------ loading
-
-    @work(group="models-load", exclusive=True, exit_on_error=False, description="Loading models")
-    async def load_models(self) -> None:
-        session = self.session
-        loading = session.inventory.load(
-            session.client, page_size=100, first_page=self.xapp.take_first_page()
-        )
-        try:
-            async for progress in loading:
-                self.progress = None if progress.done else progress
-                if progress.done or not self.view:
-                    self._flash(progress.changed)
-                    self.recompute(keep=self.table.highlighted_id)
-                else:
-                    self.show_status()
-        except XeroError as error:
-            self.progress = None
-            self.show_status()
-            if not self.loaded_once:
-                self.xapp.show_connection_problem(error, retry=self.load_models)
-            else:
-                report(self, error, doing="Refreshing models")
-            return
-        self.loaded_once = True
-        self.marks &= {m.id for m in session.inventory.models}
-        self.xapp.inventory_changed.publish(None)
-
-    def _periodic_refresh(self) -> None:
-        running = self.workers and any(w.group == "models-load" for w in self.workers)
-        if self.loaded_once and not running and self.app.screen is self:
-            self.load_models()
 
     def _flash(self, changed: dict[str, str]) -> None:
         if not changed:
@@ -328,7 +300,7 @@ class ModelsScreen(XeroScreen):
         self.table.move_cursor(row=0, animate=False)
 
     def action_refresh(self) -> None:
-        self.load_models()
+        self.xapp.feed.load()
 
     def action_copy_id(self) -> None:
         model_id = self.table.highlighted_id

@@ -6,14 +6,11 @@ from statistics import median
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import Static
 
-from xerotui.api.errors import XeroError
-from xerotui.tui.errors import report
 from xerotui.tui.format import date_text, size_text, status_text
 from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.widgets.field_list import FieldList
@@ -47,24 +44,14 @@ class OverviewScreen(XeroScreen):
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
         self.xapp.inventory_changed.subscribe(self, lambda _: self.redraw())
-        self.xapp.session_changed.subscribe(self, lambda _: self.action_refresh())
         self.redraw()
-        if not self.session.inventory.complete:
-            self.load()
+        self.xapp.feed.ensure_loaded()
 
     def on_screen_resume(self) -> None:
         self.redraw()
 
-    @work(group="models-load", exclusive=True, exit_on_error=False, description="Loading models")
-    async def load(self) -> None:
-        try:
-            async for _ in self.session.inventory.load(self.session.client):
-                self.redraw()
-        except XeroError as error:
-            report(self, error, doing="Loading models")
-
     def action_refresh(self) -> None:
-        self.load()
+        self.xapp.feed.load()
 
     def redraw(self) -> None:
         inventory = self.session.inventory
@@ -73,7 +60,7 @@ class OverviewScreen(XeroScreen):
         formats: dict[str, int] = {}
         for model in inventory.models:
             formats[model.format or "-"] = formats.get(model.format or "-", 0) + 1
-        suffix = "" if inventory.complete else " (loading…)"
+        suffix = "" if inventory.complete else " so far (loading…)"
         self.query_one("#ov-catalog", FieldList).show(
             [
                 ("Models", f"{len(inventory):,}{suffix}"),

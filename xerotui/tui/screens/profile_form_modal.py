@@ -44,7 +44,7 @@ class ProfileFormModal(SafeDispatch, ModalScreen[None]):
             return
         session, check = adopted
         self.dismiss()
-        await app.connect(session)
+        app.connect(session)
         app.notify(
             f"Saved profile {values.name} ({check.latency_ms:.0f} ms) and switched to it.",
             title="Profile added",
