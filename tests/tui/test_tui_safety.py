@@ -243,3 +243,19 @@ async def test_an_error_in_an_after_refresh_callback_keeps_the_app_running(
             assert app.screen.__class__.__name__ == "OverviewScreen"
     finally:
         app.unexpected_errors.clear()
+
+
+async def test_a_failing_settings_write_is_reported_not_lost(make_app: MakeApp) -> None:
+    """The app's own workers (saving settings) report their errors like a screen's do."""
+    from xerotui.config import paths
+
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        config = paths.config_file()
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text("[settings\nwide_columns = true\n")  # broken by hand meanwhile
+        await pilot.press("w")
+        _severity, text = await wait_toast(pilot, "Configuration problem", severity="error")
+        assert "config.toml, line 1" in text
+        assert config.read_text().startswith("[settings\n")  # nothing overwritten

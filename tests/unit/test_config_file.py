@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import stat
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -167,7 +169,38 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
     assert [p.name for p in path.parent.iterdir()] == ["config.toml"]  # temp file removed
 
 
-def test_read_and_write_config_use_the_config_file() -> None:
-    configfile.write_config({"settings": {"theme": "t"}})
+def test_editing_and_read_config_use_the_config_file() -> None:
+    with configfile.editing() as document:
+        document["settings"] = {"theme": "t"}
     assert paths.config_file().exists()
     assert configfile.read_config() == {"settings": {"theme": "t"}}
+
+
+def test_a_failed_edit_writes_nothing() -> None:
+    with configfile.editing() as document:
+        document["a"] = 1
+
+    def change_then_fail() -> None:
+        with configfile.editing() as document:
+            document["a"] = 2
+            raise RuntimeError("changed my mind")
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
+    assert configfile.read_config() == {"a": 1}
+
+
+def test_edits_from_many_threads_all_survive() -> None:
+    """Settings and profiles are saved from worker threads: no edit may undo another."""
+
+    def add(key: str) -> None:
+        with configfile.editing() as document:
+            time.sleep(0.001)  # widen the window a lost update would need
+            document[key] = True
+
+    threads = [threading.Thread(target=add, args=(f"k{i}",)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(configfile.read_config()) == {f"k{i}" for i in range(20)}

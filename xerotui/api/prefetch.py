@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import threading
 import urllib.request
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
 Raw = tuple[int, list[tuple[str, str]], bytes]
@@ -20,14 +21,18 @@ Raw = tuple[int, list[tuple[str, str]], bytes]
 class Prefetch:
     """One GET on a background thread; `result()` waits for it (None if it failed)."""
 
-    def __init__(self, url: str, headers: dict[str, str], *, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, headers: dict[str, str], *, timeout: float = 30.0) -> None:
         self.url = url
         parts = urlsplit(url)
         self.path = parts.path
         self.params = dict(parse_qsl(parts.query))
         self._headers = headers
-        self._timeout = timeout
+        self._timeout = timeout  # the client's read timeout
         self._raw: Raw | None = None
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._waiters: list[Callable[[Raw | None], None]] = []
+        # A daemon: a server that never answers must not keep a quitting app alive.
         self._thread = threading.Thread(target=self._run, name="xerotui-prefetch", daemon=True)
 
     @classmethod
@@ -61,10 +66,24 @@ class Prefetch:
             self._raw = None
         finally:
             connection.close()
+            with self._lock:
+                self._done.set()
+                waiters, self._waiters = self._waiters, []
+            for waiter in waiters:
+                waiter(self._raw)
 
     def matches(self, method: str, path: str, params: dict[str, str]) -> bool:
         return method == "GET" and path == self.path and params == self.params
 
+    def when_done(self, callback: Callable[[Raw | None], None]) -> None:
+        """Call `callback(raw)` from the prefetch thread when it is done (now, if it is)."""
+        with self._lock:
+            if not self._done.is_set():
+                self._waiters.append(callback)
+                return
+        callback(self._raw)
+
     def result(self) -> Raw | None:
-        self._thread.join(self._timeout + 1)
+        """Wait (blocking) for the response; None if the prefetch failed."""
+        self._done.wait(self._timeout + 1)
         return self._raw

@@ -4,10 +4,11 @@ client_transport(), which assembles the client's transport."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import httpx
 
-from xerotui.api.prefetch import Prefetch
+from xerotui.api.prefetch import Prefetch, Raw
 
 
 class PrefetchTransport(httpx.AsyncBaseTransport):
@@ -22,11 +23,28 @@ class PrefetchTransport(httpx.AsyncBaseTransport):
         params = dict(request.url.params)
         if prefetch is not None and prefetch.matches(request.method, request.url.path, params):
             self._prefetch = None
-            raw = await asyncio.to_thread(prefetch.result)
+            raw = await self._wait(prefetch)
             if raw is not None:
                 status, headers, body = raw
                 return httpx.Response(status, headers=headers, content=body, request=request)
         return await self._inner.handle_async_request(request)
+
+    @staticmethod
+    async def _wait(prefetch: Prefetch) -> Raw | None:
+        """Await the prefetch without tying up a thread (quitting must not wait for it)."""
+        loop = asyncio.get_running_loop()
+        arrived: asyncio.Future[Raw | None] = loop.create_future()
+
+        def settle(raw: Raw | None) -> None:
+            if not arrived.done():  # not cancelled meanwhile
+                arrived.set_result(raw)
+
+        def deliver(raw: Raw | None) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting
+                loop.call_soon_threadsafe(settle, raw)
+
+        prefetch.when_done(deliver)
+        return await arrived
 
     async def aclose(self) -> None:
         await self._inner.aclose()

@@ -1,9 +1,8 @@
 """Reading and writing TOML config files as whole documents.
 
 xerotui's own `config.toml` holds profiles (`current_profile`, `[profiles.NAME]`) and
-settings (`[settings]`, `[settings.keymap]`). Both are edited through `read_config` ->
-change one part -> `write_config`, always re-reading the file first, so saving one part never
-loses the other.
+settings (`[settings]`, `[settings.keymap]`). Both are changed through `editing()`: re-read,
+change one part, write, under one lock, so saving one part never loses the other.
 
 - Reading: stdlib `tomllib`. A missing file is an empty document. Malformed TOML is a
   `ConfigError` with the line number taken from tomllib's message.
@@ -21,7 +20,9 @@ import os
 import re
 import stat
 import tempfile
+import threading
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,13 +90,24 @@ def write_toml(path: Path, data: dict[str, Any]) -> None:
         raise
 
 
+_EDITS = threading.RLock()
+
+
+@contextlib.contextmanager
+def editing(path: Path | None = None) -> Iterator[dict[str, Any]]:
+    """Read the document, let the caller change it, write it back — one edit at a time, so a
+    settings save and a profile save in two threads cannot undo each other. Nothing is
+    written if the caller raises."""
+    path = path or paths.config_file()
+    with _EDITS:
+        document = read_toml(path)
+        yield document
+        write_toml(path, document)
+
+
 def read_config() -> dict[str, Any]:
     """xerotui's own `config.toml` as one document."""
     return read_toml(paths.config_file())
-
-
-def write_config(data: dict[str, Any]) -> None:
-    write_toml(paths.config_file(), data)
 
 
 def locate_key(path: Path, keys: tuple[str, ...]) -> int | None:

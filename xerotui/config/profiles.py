@@ -26,7 +26,9 @@ are read only by `ProfileStore.with_key` (see `keychain.py` for the lookup conve
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -170,22 +172,20 @@ class ProfileStore:
         split_base_url(base_url)
         if not api_key or any(ch.isspace() for ch in api_key):
             raise ValueError("the API key must be one word with no spaces")
-        document = self._document()
-        table = document.get("profiles")
-        if not isinstance(table, dict):
-            table = document["profiles"] = {}
-        table[name] = {"base_url": base_url, "api_key": api_key}
-        if make_current:
-            document["current_profile"] = name
-        self._write(document)
+        with self._editing() as document:
+            table = document.get("profiles")
+            if not isinstance(table, dict):
+                table = document["profiles"] = {}
+            table[name] = {"base_url": base_url, "api_key": api_key}
+            if make_current:
+                document["current_profile"] = name
         return Profile(name, base_url, api_key, None, "xerotui")
 
     def set_current(self, name: str) -> None:
         """Make `name` (own or xeroctl) xerotui's current profile; xeroctl's file is untouched."""
         self.get(name)
-        document = self._document()
-        document["current_profile"] = name
-        self._write(document)
+        with self._editing() as document:
+            document["current_profile"] = name
 
     def remove_profile(self, name: str) -> None:
         """Remove an own profile (and `current_profile` if it pointed to it)."""
@@ -195,24 +195,21 @@ class ProfileStore:
                     f"profile '{name}' comes from xeroctl's config; remove it with xeroctl"
                 )
             self.get(name)  # raises the unknown-profile error
-        document = self._document()
-        profiles = document.get("profiles")
-        if isinstance(profiles, dict):
-            profiles.pop(name, None)
-            if not profiles:
-                del document["profiles"]
-        if document.get("current_profile") == name:
-            del document["current_profile"]
-        self._write(document)
+        with self._editing() as document:
+            profiles = document.get("profiles")
+            if isinstance(profiles, dict):
+                profiles.pop(name, None)
+                if not profiles:
+                    del document["profiles"]
+            if document.get("current_profile") == name:
+                del document["current_profile"]
 
-    def _document(self) -> dict[str, Any]:
-        """The own file, freshly read and checked (never rewrite a file we cannot parse)."""
-        self._own = None
-        self._read_own()
-        return configfile.read_toml(self._config_path)
-
-    def _write(self, document: dict[str, Any]) -> None:
-        configfile.write_toml(self._config_path, document)
+    @contextlib.contextmanager
+    def _editing(self) -> Iterator[dict[str, Any]]:
+        """Edit the own file (checked first: never rewrite a file we cannot parse)."""
+        with configfile.editing(self._config_path) as document:
+            _parse(document, self._config_path, "current_profile", "profiles")
+            yield document
         self._own = None
 
 

@@ -53,7 +53,11 @@ def load_settings() -> Settings:
 
 def save_settings(settings: Settings) -> None:
     """Write `settings` into `config.toml`, keeping profiles and unknown settings keys."""
-    document = configfile.read_config()
+    with configfile.editing() as document:
+        _put(document, settings)
+
+
+def _put(document: dict[str, Any], settings: Settings) -> None:
     old = document.get(TABLE)
     table: dict[str, Any] = {
         key: value
@@ -69,7 +73,6 @@ def save_settings(settings: Settings) -> None:
         document[TABLE] = table
     else:
         document.pop(TABLE, None)
-    configfile.write_config(document)
 
 
 def update_settings(**changes: Any) -> Settings:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import threading
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -113,7 +113,7 @@ class XeroApp(SafeDispatch, App[None]):
         self.owned_sandbox: SandboxProcess | None = None
         self.unexpected_errors: list[BaseException] = []
         self._safety_net = False
-        self._settings_lock = threading.Lock()
+        self._settings_writer = ThreadPoolExecutor(1, thread_name_prefix="xerotui-settings")
         self._first_page: asyncio.Future[ModelList] | None = None
         self.feed = ModelFeed(self)
         for theme in THEMES:
@@ -311,14 +311,14 @@ class XeroApp(SafeDispatch, App[None]):
 
     def save_settings(self, **changes: Any) -> None:
         self.settings = self.settings.model_copy(update=changes)
-        self._write_settings()
+        self._write_settings(self.settings)
 
-    @work(thread=True, group="settings", exit_on_error=False, description="Saving settings")
-    def _write_settings(self) -> None:
-        # Writes queue up behind one lock and each writes the newest settings, so the file
-        # always ends with the last choice (the theme picker changes the theme per row).
-        with self._settings_lock:
-            save_settings(self.settings)
+    @work(group="settings", exit_on_error=False, description="Saving settings")
+    async def _write_settings(self, settings: Settings) -> None:
+        # One writer thread: writes land in the order they were made, so the file ends with
+        # the last choice (the theme picker changes the theme on every row it passes).
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._settings_writer, save_settings, settings)
 
     def watch_theme(self, theme: str) -> None:
         if self._safety_net and theme != self.settings.theme:
@@ -356,6 +356,7 @@ class XeroApp(SafeDispatch, App[None]):
             return safe_action_result(self, error)
 
     async def on_unmount(self) -> None:
+        self._settings_writer.shutdown(wait=True)  # the last choice is on disk before exit
         if self._first_page is not None:
             self._first_page.cancel()
         if self.session is not None:

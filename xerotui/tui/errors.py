@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.dom import DOMNode
+from textual.message_pump import MessagePump
 
 from xerotui.api.errors import NotImplementedByServerError, XeroError
 from xerotui.config.errors import ConfigError, KeychainError
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from xerotui.tui.app import XeroApp
 
 
-def report(node: DOMNode, error: BaseException, *, doing: str = "") -> None:
+def report(node: MessagePump, error: BaseException, *, doing: str = "") -> None:
     """Tell the user about `error`. Never raises; the app keeps running.
 
     Known failures (API errors, config problems) become a toast with the title, the

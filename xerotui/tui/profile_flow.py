@@ -23,25 +23,28 @@ async def adopt_profile(
     accepts the key. On failure the reason is shown on the form (the values stay) and None
     returned; on success the caller closes its form, then `app.connect(session)`."""
     form.set_busy(True)
-    session = open_session(
-        values.base_url,
-        values.api_key,
-        profile=values.name,
-        origin=f"profile {values.name}",
-        log=app.request_log,
-    )
+    session: Session | None = None
     try:
+        session = open_session(
+            values.base_url,
+            values.api_key,
+            profile=values.name,
+            origin=f"profile {values.name}",
+            log=app.request_log,
+        )
         check = await check_connection(session.client)
         await asyncio.to_thread(
             ProfileStore().save_profile, values.name, values.base_url, values.api_key
         )
     except (XeroError, ConfigError, ValueError) as error:
-        await session.client.aclose()
+        if session is not None:
+            await session.client.aclose()
         form.set_busy(False)
         _show_failure(form, error)
         return None
     except BaseException:
-        await session.client.aclose()
+        if session is not None:
+            await session.client.aclose()
         raise
     return session, check
 

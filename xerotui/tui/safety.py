@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from xerotui.tui.app import XeroApp
@@ -24,13 +25,22 @@ def report_unexpected(node: MessagePump, error: Exception) -> None:
 
 
 class SafeDispatch(MessagePump):
-    """Mixin for our screens: a failing handler shows the error modal, the loop goes on."""
+    """For the app and every screen: a failing handler shows the error modal and the loop
+    goes on; an error that escaped a worker of this node is reported (worker state changes
+    do not bubble, so each node that runs workers needs this)."""
 
     async def _dispatch_message(self, message: Message) -> None:
         try:
             await super()._dispatch_message(message)
         except Exception as error:
             report_unexpected(self, error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is WorkerState.ERROR and worker.error is not None:
+            from xerotui.tui.errors import report
+
+            report(self, worker.error, doing=worker.description)
 
 
 def safe_action_result(node: Any, error: Exception) -> bool:

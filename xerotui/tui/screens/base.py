@@ -1,4 +1,4 @@
-"""XeroScreen: header + body + footer, the connection line, and the worker error net."""
+"""XeroScreen: header + body + footer and the connection line (SafeDispatch: the error net)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
-from xerotui.tui.errors import report
 from xerotui.tui.link import LinkState
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.widgets.footer import XeroFooter
@@ -49,9 +47,3 @@ class XeroScreen(SafeDispatch, Screen[None]):
 
     def _show_link(self, link: LinkState) -> None:
         self.query_one(StatusHeader).show_link(link)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The safety net for workers: an error that escaped one is reported, not raised."""
-        worker = event.worker
-        if event.state is WorkerState.ERROR and worker.error is not None:
-            report(self, worker.error, doing=worker.description)

@@ -69,8 +69,9 @@ class ProfileForm(Vertical):
             return "pf-url", f"The base URL must look like {URL_EXAMPLE} (…/<project>/v1)."
         if not values.api_key:
             return "pf-key", "Enter the API key."
-        if any(ch.isspace() for ch in values.api_key) or not values.api_key.isascii():
-            return "pf-key", "The API key is one word without spaces."
+        key = values.api_key
+        if any(ch.isspace() for ch in key) or not (key.isascii() and key.isprintable()):
+            return "pf-key", "The API key is one word of printable characters, without spaces."
         return None
 
     def show_message(self, message: str, *, field: str | None = None, error: bool = True) -> None:
