@@ -24,10 +24,11 @@ def problem_screens(app: XeroApp) -> list[ConnectionProblemScreen]:
 async def wait_for_problem(app: XeroApp, pilot: Pilot[None]) -> ConnectionProblemScreen:
     await wait_until(
         pilot,
-        lambda: isinstance(app.screen, ConnectionProblemScreen),
+        lambda: isinstance(app.screen, ConnectionProblemScreen) and app.screen.is_mounted,
         seconds=30,
         what="the connection problem screen",
     )
+    await pilot.pause()  # its on_mount has filled it in
     screen = app.screen
     assert isinstance(screen, ConnectionProblemScreen)
     return screen
@@ -107,6 +108,24 @@ async def test_refused_key_says_authentication_failed_with_code_and_request_id(
         assert UNKNOWN_KEY not in text_of(screen.query_one("#problem-facts"))
         assert "does not accept this API key" in text_of(screen.query_one("#problem-advice"))
         assert app.link.detail == "key refused"
+        assert app.is_running
+
+
+async def test_a_base_url_that_is_not_the_xerotier_api_says_so(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    """Something answers 404 to the model list: almost always a wrong base URL."""
+    wrong = f"{sandbox.root_url}/no/such/place/v1"  # no route has three segments here
+    app = make_app(base_url=wrong)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_for_problem(app, pilot)
+        await settle(pilot)
+        assert text_of(screen.query_one("#problem-title")) == "Not found"
+        assert facts(screen)["HTTP status"] == "404"
+        assert facts(screen)["Base URL"] == wrong
+        assert "base URL is probably wrong" in text_of(screen.query_one("#problem-advice"))
+        assert app.link.kind == "error"
+        assert app.link.detail == "wrong base URL?"
         assert app.is_running
 
 

@@ -1,48 +1,38 @@
-"""XeroApp: modes, global keys, g-chords, keymap, themes, and the error safety net."""
+"""XeroApp: modes, global keys, g-chords, keymap, themes, the session and its switch."""
 
 from __future__ import annotations
 
 import asyncio
 import importlib
-import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, work
-from textual._context import active_message_pump
 from textual.app import App
 from textual.binding import Binding
-from textual.dom import DOMNode
 from textual.reactive import var
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import Input
 from textual.worker import Worker
 
-from xerotui.api.errors import (
-    AuthError,
-    ConnectionFailedError,
-    PermissionDeniedError,
-    RequestTimeoutError,
-    ServerError,
-    XeroError,
-)
-from xerotui.api.requestlog import RequestLog, RequestRecord
+from xerotui.api.errors import XeroError
+from xerotui.api.requestlog import RequestLog
 from xerotui.api.schema import ModelList
 from xerotui.config.settings import Settings, save_settings
 from xerotui.sandbox.process import SandboxProcess
 from xerotui.tui.chords import BY_NAME, CHORDS
 from xerotui.tui.commands import XeroCommands
-from xerotui.tui.link import LinkKind, LinkState
+from xerotui.tui.link import LinkState
+from xerotui.tui.link_watch import LinkWatch
 from xerotui.tui.model_feed import FeedUpdate, ModelFeed
-from xerotui.tui.safety import SafeDispatch, safe_action_result
+from xerotui.tui.safety import SafeApp
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.session import Session
 from xerotui.tui.theme import DEFAULT_THEME, THEMES
 
-# Failures that leave an empty dashboard at start-up get the problem screen with retry.
 FIRST_PAGE_WAIT = 0.3
 """Seconds the first frame may wait for the first page (it is usually there already)."""
 
@@ -59,16 +49,7 @@ def lazy_screen(module: str, name: str) -> Callable[[], Screen[Any]]:
     return make
 
 
-CONNECTION_ERRORS = (
-    ConnectionFailedError,
-    RequestTimeoutError,
-    AuthError,
-    PermissionDeniedError,
-    ServerError,
-)
-
-
-class XeroApp(SafeDispatch, App[None]):
+class XeroApp(SafeApp):
     """The dashboard. Screens do the work; the app routes keys and owns the session."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -111,11 +92,10 @@ class XeroApp(SafeDispatch, App[None]):
         self.session_changed: Signal[Session] = Signal(self, "session-changed")
         self.inventory_changed: Signal[FeedUpdate] = Signal(self, "inventory-changed")
         self.owned_sandbox: SandboxProcess | None = None
-        self.unexpected_errors: list[BaseException] = []
-        self._safety_net = False
         self._settings_writer = ThreadPoolExecutor(1, thread_name_prefix="xerotui-settings")
         self._first_page: asyncio.Future[ModelList] | None = None
         self.feed = ModelFeed(self)
+        self.watch_link = LinkWatch(self)
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = settings.theme if settings.theme in self.available_themes else DEFAULT_THEME
@@ -124,11 +104,11 @@ class XeroApp(SafeDispatch, App[None]):
         """Ask for the first page before the first screen is built, and give it a moment
         (usually prefetched during start-up): the first frame then shows a filled table.
         A slow server never blocks the screen for more than FIRST_PAGE_WAIT."""
-        self.request_log.subscribe(self._on_request)  # the header follows every request
+        self.request_log.subscribe(self.watch_link.on_request)  # the header follows every request
         if self.session is None:
             return
         session = self.session
-        self._announce(session)
+        self.watch_link.announce(session)
         if session.inventory.models:
             return
         request = asyncio.ensure_future(session.client.list_models(limit=100, offset=0))
@@ -148,7 +128,7 @@ class XeroApp(SafeDispatch, App[None]):
 
     def on_mount(self) -> None:
         self.set_keymap(self.settings.keymap)
-        self._safety_net = True
+        self.safety_net = True
         if self.settings.refresh_interval > 0:
             self.set_interval(self.settings.refresh_interval, self.feed.periodic)
         if self.session is None:
@@ -158,28 +138,13 @@ class XeroApp(SafeDispatch, App[None]):
 
     # ------------------------------------------------------------------ session
 
-    def _announce(self, session: Session) -> None:
-        self.link = LinkState("connecting", session.profile, session.project, "connecting…")
-
-    def _on_request(self, record: RequestRecord) -> None:
-        if self.session is None:
-            return
-        session = self.session
-        kind: LinkKind
-        if record.status is None:
-            kind, detail = "error", "unreachable"
-        elif record.status in (401, 403) and record.endpoint_key == "models.list":
-            kind, detail = "error", "key refused"
-        else:
-            kind, detail = "connected", "connected"
-        self.link = LinkState(kind, session.profile, session.project, detail)
-
     def connect(self, session: Session) -> Worker[None]:
         """Switch to a new session (profile switch, first run). Runs as the app's own worker:
         the screen that asked may close meanwhile without cutting the switch in half."""
-        return self.run_worker(
+        worker: Worker[None] = self.run_worker(
             self._switch(session), group="connect", exit_on_error=False, description="Switching"
         )
+        return worker
 
     async def _switch(self, session: Session) -> None:
         old, self.session = self.session, session
@@ -188,7 +153,7 @@ class XeroApp(SafeDispatch, App[None]):
         if stale is not None:
             stale.cancel()
         self.current_model_id = None
-        self._announce(session)
+        self.watch_link.announce(session)
         self.session_changed.publish(session)
         # The models screen, nothing pushed on it; every other screen is rebuilt on demand
         # for the new session (a detail of the old project must not survive the switch).
@@ -202,34 +167,7 @@ class XeroApp(SafeDispatch, App[None]):
             await old.client.aclose()
 
     def show_connection_problem(self, error: XeroError, retry: Callable[[], object]) -> None:
-        """Unreachable server or refused key at load time: a screen with the reason and retry."""
-        from xerotui.tui.screens.connection_problem import ConnectionProblemScreen
-
-        if not isinstance(error, CONNECTION_ERRORS):
-            from xerotui.tui.errors import report
-
-            report(self, error, doing="Loading models")
-            return
-        if isinstance(self.screen, ConnectionProblemScreen):
-            self.screen.update_error(error)
-            return
-        session = self.session
-        if isinstance(error, AuthError | PermissionDeniedError):
-            detail = "key refused"
-        elif isinstance(error, ServerError):
-            detail = "server error"
-        else:
-            detail = "unreachable"
-        profile, project = (session.profile, session.project) if session else ("", "")
-        self.link = LinkState("error", profile, project, detail)
-
-        async def chosen(choice: str | None) -> None:
-            if choice == "retry":
-                retry()
-            elif choice == "connection":
-                await self.action_goto("connection")
-
-        self.push_screen(ConnectionProblemScreen(error, session), chosen)
+        self.watch_link.problem(error, retry)
 
     # ------------------------------------------------------------------ navigation
 
@@ -321,39 +259,8 @@ class XeroApp(SafeDispatch, App[None]):
         await loop.run_in_executor(self._settings_writer, save_settings, settings)
 
     def watch_theme(self, theme: str) -> None:
-        if self._safety_net and theme != self.settings.theme:
+        if self.safety_net and theme != self.settings.theme:
             self.save_settings(theme=theme)
-
-    # ------------------------------------------------------------------ safety net
-
-    def show_unexpected_error(self, error: BaseException, *, doing: str = "") -> None:
-        """A bug: record it and show the error modal (one at a time)."""
-        from xerotui.tui.screens.error_modal import ErrorModal
-
-        self.unexpected_errors.append(error)
-        if isinstance(self.screen, ErrorModal):
-            return
-        text = "".join(traceback.format_exception(error))
-        self.push_screen(ErrorModal(error, text, doing=doing))
-
-    def _handle_exception(self, error: Exception) -> None:
-        """The last resort, for errors outside message and action dispatch (idle callbacks,
-        timers): that widget's loop stops, but the app keeps running and shows the error.
-        Only a failure of the app's own loop ends the app."""
-        pump = active_message_pump.get(None)
-        if self._safety_net and self.is_running and pump is not None and pump is not self:
-            self.show_unexpected_error(error)
-            return
-        super()._handle_exception(error)
-
-    async def _dispatch_action(self, namespace: DOMNode, action_name: str, params: Any) -> bool:
-        """Key-bound actions run in the app's own loop: a failing one must not end the app."""
-        try:
-            return await super()._dispatch_action(namespace, action_name, params)
-        except Exception as error:
-            if not self._safety_net:
-                raise
-            return safe_action_result(self, error)
 
     async def on_unmount(self) -> None:
         self._settings_writer.shutdown(wait=True)  # the last choice is on disk before exit

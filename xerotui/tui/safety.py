@@ -9,18 +9,19 @@ behaviour on every upgrade.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+import traceback
+from typing import Any, cast
 
+from textual._context import active_message_pump
+from textual.app import App
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState
 
-if TYPE_CHECKING:
-    from xerotui.tui.app import XeroApp
-
 
 def report_unexpected(node: MessagePump, error: Exception) -> None:
-    app = cast("XeroApp", node.app)
+    app = cast("SafeApp", node.app)
     app.show_unexpected_error(error)
 
 
@@ -43,7 +44,41 @@ class SafeDispatch(MessagePump):
             report(self, worker.error, doing=worker.description)
 
 
-def safe_action_result(node: Any, error: Exception) -> bool:
-    """For `App._dispatch_action`: report and count the action as handled."""
-    report_unexpected(node, error)
-    return True
+class SafeApp(SafeDispatch, App[None]):
+    """The app's share of the net: key actions, last-resort errors, the error modal."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unexpected_errors: list[BaseException] = []
+        self.safety_net = False
+        """Armed once the app is mounted (errors while starting end it, as they should)."""
+
+    def show_unexpected_error(self, error: BaseException, *, doing: str = "") -> None:
+        """A bug: record it and show the error modal (one at a time)."""
+        from xerotui.tui.screens.error_modal import ErrorModal
+
+        self.unexpected_errors.append(error)
+        if isinstance(self.screen, ErrorModal):
+            return
+        text = "".join(traceback.format_exception(error))
+        self.push_screen(ErrorModal(error, text, doing=doing))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The last resort, for errors outside message and action dispatch (idle callbacks,
+        timers): that widget's loop stops, but the app keeps running and shows the error.
+        Only a failure of the app's own loop ends the app."""
+        pump = active_message_pump.get(None)
+        if self.safety_net and self.is_running and pump is not None and pump is not self:
+            self.show_unexpected_error(error)
+            return
+        super()._handle_exception(error)
+
+    async def _dispatch_action(self, namespace: DOMNode, action_name: str, params: Any) -> bool:
+        """Key-bound actions run in the app's own loop: a failing one must not end the app."""
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:
+            if not self.safety_net:
+                raise
+            self.show_unexpected_error(error)
+            return True

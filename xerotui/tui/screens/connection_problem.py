@@ -9,7 +9,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from xerotui.api.errors import AuthError, PermissionDeniedError, ServerError, XeroError
+from xerotui.api.errors import (
+    AuthError,
+    NotFoundError,
+    PermissionDeniedError,
+    ServerError,
+    UnexpectedResponseError,
+    XeroError,
+)
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.session import Session
 from xerotui.tui.widgets.field_list import FieldList
@@ -26,6 +33,11 @@ def advice(error: XeroError) -> str:
         return (
             "The key is valid but belongs to another project, or is revoked. Keys look like "
             "xero_<project>_<secret>; the project in the base URL must match."
+        )
+    if isinstance(error, NotFoundError | UnexpectedResponseError):
+        return (
+            "Something answered, but not like the Xerotier API: the base URL is probably "
+            "wrong. It looks like https://api.xerotier.ai/<project>/v1 (g b shows it)."
         )
     if isinstance(error, ServerError):
         return (

@@ -14,6 +14,9 @@ from xerotui.tui.chords import CHORDS
 from xerotui.tui.keytable import KeyRow
 from xerotui.tui.safety import SafeDispatch
 
+WIDE_ENOUGH_FOR_IDS = 110
+"""Below this many columns the binding ids are left out (the actions need the room)."""
+
 
 class HelpScreen(SafeDispatch, ModalScreen[None]):
     """Help for the screen beneath: its keys, the global keys, and the g-chords."""
@@ -78,18 +81,21 @@ class HelpScreen(SafeDispatch, ModalScreen[None]):
         table = self._table("g-chords: press g, then the key (a popup lists them)", [])
         for chord in CHORDS:
             key = self.app.get_key_display(Binding(self.chord_keys.get(chord.name, chord.key), ""))
-            table.add_row(f"g {key}", chord.description, f"docs: {chord.docs}", chord.binding_id)
+            ident = [chord.binding_id] if len(table.columns) == 4 else []
+            table.add_row(f"g {key}", chord.description, f"docs: {chord.docs}", *ident)
         return table
 
-    @staticmethod
-    def _table(title: str, rows: list[KeyRow]) -> Table:
+    def _table(self, title: str, rows: list[KeyRow]) -> Table:
+        """key, action (and docs for chords), and the binding id when there is room."""
+        with_ids = self.app.size.width >= WIDE_ENOUGH_FOR_IDS
         table = Table(title=title, title_justify="left", title_style="bold", box=None, expand=True)
         table.add_column("key", style="bold magenta", width=9, no_wrap=True)
         table.add_column("action", ratio=1)
         if not rows:  # the chord table has a docs column
             table.add_column("docs", style="dim", ratio=1)
-        table.add_column("id", style="dim", no_wrap=True)
+        if with_ids:
+            table.add_column("id", style="dim", no_wrap=True)
         table.show_header = False
         for row in rows:
-            table.add_row(row.keys, row.description, row.binding_id)
+            table.add_row(row.keys, row.description, *([row.binding_id] if with_ids else []))
         return table

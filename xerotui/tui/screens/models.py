@@ -232,8 +232,9 @@ class ModelsScreen(XeroScreen):
         if action == "clear_filter":
             return bool(self.query_text) or self.query_one("#filter", Input).has_focus
         if action == "page" and parameters:
-            step = int(str(parameters[0]))
-            target = self.page + step
+            if self.last_page == 0:
+                return False  # one page: no paging keys at all
+            target = self.page + int(str(parameters[0]))
             return True if 0 <= target <= self.last_page else None
         if action in {"mark", "copy_id", "copy_curl"}:
             return True if self.table.highlighted_id else None

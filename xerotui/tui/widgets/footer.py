@@ -3,7 +3,7 @@
 Textual's Footer recomposes (10-15 ms, and every recompose holds back repaints) for every
 bindings signal: start-up alone sends about eight (screen stack, focus, our availability
 changes), and most change nothing it displays. This one compares what it would show with
-what it shows, and a burst of signals shares one rebuild.
+what it shows, and a burst of signals shares one rebuild. It also puts `g` and `?` first.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 Shown = tuple[tuple[str, str, str, bool], ...]
+PINNED = ("chord", "help")
 
 
 class XeroFooter(Footer):
@@ -31,7 +32,10 @@ class XeroFooter(Footer):
     def compose(self) -> ComposeResult:
         # Footer composes nothing until the bindings are ready; only then is it showing them.
         self._shown = self._visible() if self._bindings_ready else None
-        yield from super().compose()
+        keys = list(super().compose())
+        # `g` and `?` first: on a narrow terminal the end of the footer is what gets cut.
+        pinned = [key for key in keys if getattr(key, "action", None) in PINNED]
+        yield from pinned + [key for key in keys if key not in pinned]
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True  # as Footer.bindings_changed (Textual is pinned)

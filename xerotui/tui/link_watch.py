@@ -1,0 +1,101 @@
+"""LinkWatch: what the header says about the connection, and the problem screen.
+
+It follows every request of the session (through the request log) and decides when a
+failure at start-up deserves the full connection-problem screen rather than a toast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from xerotui.api.errors import (
+    AuthError,
+    ConnectionFailedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RequestTimeoutError,
+    ServerError,
+    UnexpectedResponseError,
+    XeroError,
+)
+from xerotui.api.requestlog import RequestRecord
+from xerotui.tui.link import LinkKind, LinkState
+
+if TYPE_CHECKING:
+    from xerotui.tui.app import XeroApp
+    from xerotui.tui.session import Session
+
+# Failures that leave an empty dashboard at start-up get the problem screen with retry
+# (a 404 or a non-JSON answer to the model list almost always means a wrong base URL).
+CONNECTION_ERRORS = (
+    ConnectionFailedError,
+    RequestTimeoutError,
+    AuthError,
+    PermissionDeniedError,
+    ServerError,
+    NotFoundError,
+    UnexpectedResponseError,
+)
+
+
+def trouble(error: XeroError) -> str:
+    """The header's word for a failure."""
+    if isinstance(error, AuthError | PermissionDeniedError):
+        return "key refused"
+    if isinstance(error, ServerError):
+        return "server error"
+    if isinstance(error, NotFoundError | UnexpectedResponseError):
+        return "wrong base URL?"
+    return "unreachable"
+
+
+class LinkWatch:
+    def __init__(self, app: XeroApp) -> None:
+        self.app = app
+
+    def _show(self, kind: LinkKind, detail: str) -> None:
+        session = self.app.session
+        profile, project = (session.profile, session.project) if session else ("", "")
+        self.app.link = LinkState(kind, profile, project, detail)
+
+    def announce(self, session: Session) -> None:
+        self.app.link = LinkState("connecting", session.profile, session.project, "connecting…")
+
+    def on_request(self, record: RequestRecord) -> None:
+        """Every request of the session: a failed model list turns the header red."""
+        if self.app.session is None:
+            return
+        listing = record.endpoint_key == "models.list"
+        if record.status is None:
+            self._show("error", "unreachable")
+        elif listing and record.status in (401, 403):
+            self._show("error", "key refused")
+        elif listing and record.status == 404:
+            self._show("error", "wrong base URL?")
+        elif listing and record.status >= 500:
+            self._show("error", "server error")
+        else:
+            self._show("connected", "connected")
+
+    def problem(self, error: XeroError, retry: Callable[[], object]) -> None:
+        """A start-up failure: the problem screen with the reason and retry (or a toast)."""
+        from xerotui.tui.errors import report
+        from xerotui.tui.screens.connection_problem import ConnectionProblemScreen
+
+        app = self.app
+        if not isinstance(error, CONNECTION_ERRORS):
+            report(app, error, doing="Loading models")
+            return
+        self._show("error", trouble(error))
+        if isinstance(app.screen, ConnectionProblemScreen):
+            app.screen.update_error(error)
+            return
+
+        async def chosen(choice: str | None) -> None:
+            if choice == "retry":
+                retry()
+            elif choice == "connection":
+                await app.action_goto("connection")
+
+        app.push_screen(ConnectionProblemScreen(error, app.session), chosen)
