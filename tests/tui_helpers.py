@@ -24,9 +24,10 @@ def build_app(
     base_url: str | None = None,
     settings: Settings | None = None,
     animations: bool = False,
+    log: RequestLog | None = None,
 ) -> XeroApp:
     """The app as `xerotui --base-url ... --api-key ...` would build it."""
-    log = RequestLog()
+    log = log if log is not None else RequestLog()
     session = open_session(
         base_url or info.base_url,
         api_key or info.api_key,

@@ -7,7 +7,6 @@ the sandbox's web framework.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 
 from xerotui import __version__
@@ -23,7 +22,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--reset", action="store_true", help="with --demo: reseed the demo data")
     p.add_argument("--profile", help="profile to use (xerotui's or xeroctl's)")
     p.add_argument("--base-url", help="base URL, e.g. https://api.xerotier.ai/proj_ABC123/v1")
-    p.add_argument("--api-key", help="API key (xero_<project>_<secret>)")
+    p.add_argument(
+        "--api-key",
+        help="API key (xero_<project>_<secret>); other users can see it in `ps`: prefer a "
+        "profile or XEROTIER_API_KEY",
+    )
     p.add_argument("--version", action="version", version=f"xerotui {__version__}")
     return p
 
@@ -75,7 +78,7 @@ def run_tui(args: argparse.Namespace) -> int:
                 log=log,
                 prefetch=prefetch,
             )
-    except (ConfigError, SandboxStartError, ValueError) as error:
+    except (ConfigError, SandboxStartError, ValueError, OSError) as error:
         if demo is not None:
             demo.stop()
         return fail(str(error))
@@ -83,9 +86,6 @@ def run_tui(args: argparse.Namespace) -> int:
     from xerotui.tui.app import XeroApp
 
     app = XeroApp(session, settings, request_log=log)
-    # A terminated or hung-up dashboard exits cleanly: terminal restored, sandbox stopped.
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, lambda number, _frame: app.exit(return_code=128 + number))
     try:
         app.run()
     finally:

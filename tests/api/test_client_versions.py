@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+import semver
 
 from xerotui.api.client import XeroClient
 from xerotui.api.errors import (
@@ -22,10 +23,6 @@ Faults = Callable[..., Awaitable[dict[str, Any]]]
 WORKSPACE = "ws_0123456789abcdef"
 
 
-def semver_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("+")[0].split("-")[0].split("."))
-
-
 # ---------------------------------------------------------------- versions
 
 
@@ -37,7 +34,8 @@ async def test_list_versions_newest_first_one_latest(
     assert isinstance(versions, VersionList)
     assert len(versions.data) >= 2
     names = [v.version for v in versions.data]
-    assert names == sorted(names, key=semver_key, reverse=True)
+    # semver order from the semver library itself, not from the sandbox's own key
+    assert names == sorted(names, key=semver.Version.parse, reverse=True)
     latest = [v for v in versions.data if v.is_latest]
     assert len(latest) == 1
     model = await client.get_model(model_id)

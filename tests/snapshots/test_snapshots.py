@@ -21,7 +21,7 @@ from xerotui.config.settings import Settings
 from xerotui.sandbox.process import SandboxInfo
 from xerotui.tui.app import XeroApp
 from xerotui.tui.screens.api_log import ApiLogScreen
-from xerotui.tui.screens.error_modal import ErrorModal
+from xerotui.tui.screens.error_screen import ErrorScreen
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.screens.overview import OverviewScreen
 from xerotui.tui.screens.scope import ScopeScreen
@@ -211,6 +211,6 @@ class TestStates:
             await models_screen(pilot)
             error = RuntimeError("the table lost its rows")
             trace = 'Traceback (most recent call last):\n  File "models.py", line 1\nRuntimeError'
-            pilot.app.push_screen(ErrorModal(error, trace, doing="Loading models"))
+            pilot.app.push_screen(ErrorScreen(error, trace, doing="Loading models"))
 
         assert snap(app_on(snap_sandbox), "error-modal", run_before=run)

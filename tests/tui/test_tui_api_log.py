@@ -228,3 +228,25 @@ async def test_ctrl_l_clears_and_new_requests_appear_live(
             what="the pane to show the live request",
         )
         assert summary(screen) == "1 request  ·  0 errors"
+
+
+async def test_the_log_table_never_holds_more_than_the_log(make_app: MakeApp) -> None:
+    """A long session: rows the bounded request log has forgotten leave the table too."""
+    from xerotui.api.requestlog import RequestLog
+    from xerotui.tui.screens.api_log import ApiLogScreen
+
+    app = make_app(log=RequestLog(maxlen=5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "e")
+        await settle(pilot)
+        log = app.screen
+        assert isinstance(log, ApiLogScreen)
+        for _ in range(8):
+            await pilot.press("g", "l", "ctrl+r")
+            await settle(pilot)
+        await pilot.press("g", "e")
+        await settle(pilot)
+        assert len(app.request_log) == 5
+        assert log.table.row_count == 5
+        assert log.shown == app.request_log.records()

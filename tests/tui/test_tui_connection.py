@@ -22,7 +22,7 @@ from xerotui.sandbox.process import SandboxInfo
 from xerotui.tui.app import XeroApp
 from xerotui.tui.screens.connection import ConnectionScreen
 from xerotui.tui.screens.models import ModelsScreen
-from xerotui.tui.screens.profile_form_modal import ProfileFormModal
+from xerotui.tui.screens.profile_form_screen import ProfileFormScreen
 from xerotui.tui.widgets.status_header import StatusHeader
 
 DEAD_KEY = "xero_proj_demo_dead-profile-key"
@@ -314,7 +314,7 @@ async def test_a_opens_the_add_profile_modal_which_tests_before_saving(
         await pilot.press("a")
         await settle(pilot)
         modal = app.screen
-        assert isinstance(modal, ProfileFormModal)
+        assert isinstance(modal, ProfileFormScreen)
         assert modal.query_one("#pf-name", Input).has_focus
         assert modal.query_one("#pf-name", Input).value == ""
 
@@ -365,7 +365,7 @@ async def test_after_adding_a_profile_the_modal_is_gone_and_says_so(
         await pilot.press("a")
         await settle(pilot)
         modal = app.screen
-        assert isinstance(modal, ProfileFormModal)
+        assert isinstance(modal, ProfileFormScreen)
         modal.query_one("#pf-name", Input).value = "staging"
         modal.query_one("#pf-url", Input).value = sandbox.base_url
         modal.query_one("#pf-key", Input).value = sandbox.admin_api_key
@@ -381,7 +381,7 @@ async def test_after_adding_a_profile_the_modal_is_gone_and_says_so(
         await pilot.press("g", "b")
         await settle(pilot)
         assert isinstance(app.screen, ConnectionScreen)  # not the stale modal
-        assert not any(isinstance(s, ProfileFormModal) for s in app.screen_stack)
+        assert not any(isinstance(s, ProfileFormScreen) for s in app.screen_stack)
 
 
 async def test_escape_closes_the_add_profile_modal_without_saving(make_app: MakeApp) -> None:
@@ -390,7 +390,7 @@ async def test_escape_closes_the_add_profile_modal_without_saving(make_app: Make
         screen = await open_connection(app, pilot)
         await pilot.press("a")
         await settle(pilot)
-        assert isinstance(app.screen, ProfileFormModal)
+        assert isinstance(app.screen, ProfileFormScreen)
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen

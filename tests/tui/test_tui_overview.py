@@ -72,7 +72,7 @@ async def test_counts_shared_size_and_formats_match_the_server(
             "Shared": f"{len(shared):,} in the public catalog",
             "Total size": size_1024(sum(m["size_bytes"] for m in truth)),
             "Formats": ", ".join(f"{k} {v:,}" for k, v in sorted(formats.items())),
-            "Latest shared": ", ".join(m["name"] for m in shared[:3]),
+            "Shared models": ", ".join(m["name"] for m in shared[:3]),
         }
 
 
@@ -135,6 +135,6 @@ async def test_refresh_follows_the_server(make_app: MakeApp, sandbox: SandboxInf
         catalog = field_rows(screen.query_one("#ov-catalog"))
         assert catalog["Models"] == f"{len(left):,}"
         assert catalog["Shared"] == "0 in the public catalog"
-        assert catalog["Latest shared"] == "-"
+        assert catalog["Shared models"] == "-"
         assert catalog["Total size"] == size_1024(sum(m["size_bytes"] for m in left))
         assert status_counts(screen.query_one("#ov-status")) == Counter(m["status"] for m in left)

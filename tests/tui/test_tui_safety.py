@@ -11,7 +11,7 @@ from tui_probe import SIZE, set_faults, toasts, wait_toast, widget_text
 
 from xerotui.api.errors import NotFoundError
 from xerotui.sandbox.process import SandboxInfo
-from xerotui.tui.screens.error_modal import ErrorModal
+from xerotui.tui.screens.error_screen import ErrorScreen
 from xerotui.tui.screens.model_detail import ModelDetailScreen
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.widgets.model_table import ModelTable
@@ -21,7 +21,7 @@ class Boom(RuntimeError):
     pass
 
 
-def modal_text(modal: ErrorModal) -> str:
+def modal_text(modal: ErrorScreen) -> str:
     """What the error modal paints (empty until it has been laid out)."""
     return "\n".join(widget_text(w) for w in modal.query("Static"))
 
@@ -40,7 +40,7 @@ async def poll(condition: Callable[[], bool], *, seconds: float = 3.0, what: str
     raise AssertionError(f"timed out waiting for {what}")
 
 
-async def test_an_exception_in_a_key_handler_opens_the_error_modal(
+async def test_an_exception_in_a_key_handler_opens_the_error_screen(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ModelsScreen, "action_wide", explode)
@@ -49,9 +49,9 @@ async def test_an_exception_in_a_key_handler_opens_the_error_modal(
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             app.simulate_key("w")  # posted without waiting (see poll)
-            await poll(lambda: isinstance(app.screen, ErrorModal), what="the error modal")
+            await poll(lambda: isinstance(app.screen, ErrorScreen), what="the error modal")
             modal = app.screen
-            assert isinstance(modal, ErrorModal)
+            assert isinstance(modal, ErrorScreen)
             assert [type(e) for e in app.unexpected_errors] == [Boom]
             assert isinstance(modal.error, Boom)
             assert "explode" in modal.trace  # the traceback names where it happened
@@ -72,7 +72,7 @@ async def test_after_an_error_in_a_key_handler_the_app_keeps_working(
             models = app.screen
             assert isinstance(models, ModelsScreen)
             app.simulate_key("w")
-            await poll(lambda: isinstance(app.screen, ErrorModal), what="the error modal")
+            await poll(lambda: isinstance(app.screen, ErrorScreen), what="the error modal")
             modal = app.screen
             assert app.is_running
             await poll(
@@ -95,7 +95,7 @@ async def test_after_an_error_in_a_key_handler_the_app_keeps_working(
             assert app.screen.model_id == highlighted
             # a second failure is caught the same way
             await pilot.press("escape", "w")
-            await poll(lambda: isinstance(app.screen, ErrorModal), what="a second modal")
+            await poll(lambda: isinstance(app.screen, ErrorScreen), what="a second modal")
             assert len(app.unexpected_errors) == 2
             await pilot.press("c")
             assert app.clipboard == app.screen.trace
@@ -125,7 +125,7 @@ async def test_after_an_error_in_a_screen_handler_the_screen_still_works(
             assert isinstance(models, ModelsScreen)
             monkeypatch.setattr(ModelsScreen, "on_resize", on_resize_once)
             await pilot.resize_terminal(110, 40)
-            await poll(lambda: isinstance(app.screen, ErrorModal), what="the error modal")
+            await poll(lambda: isinstance(app.screen, ErrorScreen), what="the error modal")
             assert [type(e) for e in app.unexpected_errors] == [Boom]
             app.simulate_key("escape")
             await poll(lambda: app.screen is models, what="esc to close the modal")
@@ -153,10 +153,10 @@ async def test_an_unexpected_error_in_a_worker_opens_the_modal(make_app: MakeApp
             # settle() would re-raise the worker's error (WorkerManager.wait_for_complete)
             screen.run_worker(broken(), exit_on_error=False, description="Doing a thing")
             await wait_until(
-                pilot, lambda: isinstance(app.screen, ErrorModal), what="the error modal"
+                pilot, lambda: isinstance(app.screen, ErrorScreen), what="the error modal"
             )
             modal = app.screen
-            assert isinstance(modal, ErrorModal)
+            assert isinstance(modal, ErrorScreen)
 
             await wait_until(
                 pilot,
@@ -234,7 +234,7 @@ async def test_an_error_in_an_after_refresh_callback_keeps_the_app_running(
             assert isinstance(models, ModelsScreen)
             models.call_after_refresh(explode)
             models.refresh()
-            await poll(lambda: isinstance(app.screen, ErrorModal), what="the error modal")
+            await poll(lambda: isinstance(app.screen, ErrorScreen), what="the error modal")
             assert app.is_running
             app.simulate_key("escape")
             await poll(lambda: app.screen is models, what="esc to close the modal")

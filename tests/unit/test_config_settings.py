@@ -32,7 +32,6 @@ def test_defaults_without_a_file() -> None:
     assert settings.refresh_interval == 30.0
     assert settings.wide_columns is False
     assert settings.page_size == 100
-    assert settings.confirm_destructive is True
     assert not paths.config_file().exists()
 
 
@@ -52,7 +51,6 @@ def test_reads_the_settings_table() -> None:
     assert settings.page_size == 25
     assert settings.wide_columns is True
     assert settings.keymap == {"models.filter": "f"}
-    assert settings.confirm_destructive is True
 
 
 def test_round_trip_writes_only_what_differs() -> None:

@@ -55,3 +55,21 @@ def test_the_checker_finds_textual_imports(tmp_path: Path) -> None:
         "import os\nfrom textual.app import App\nimport textual\n__import__('textual.widgets')\n"
     )
     assert {"textual", "textual.app", "textual.widgets"} <= imported_modules(sample)
+
+
+def test_the_layers_do_not_load_textual_even_indirectly() -> None:
+    """Importing the service layer, config and the sandbox's CLI pulls in no textual at all."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import xerotui.api.client, xerotui.api.inventory, xerotui.api.prefetch\n"
+        "import xerotui.config.connection, xerotui.config.settings\n"
+        "import xerotui.sandbox.cli, xerotui.sandbox.app\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

@@ -17,7 +17,13 @@ import httpx
 import pydantic
 
 from xerotui.api.errors import StreamInterruptedError, XeroError
-from xerotui.api.failures import error_from_response, scrub, transport_error, validation_summary
+from xerotui.api.failures import (
+    error_from_response,
+    scrub,
+    scrub_body,
+    transport_error,
+    validation_summary,
+)
 from xerotui.api.schema import ChatChunk
 from xerotui.api.sse import DONE, SSEDecoder, SSEEvent, SSEPayloadError, json_payload
 
@@ -35,7 +41,6 @@ class ChatStreamReader:
         self._api_key = api_key
         self._parts: list[str] = []
         self.error: XeroError | None = None
-        self.done = False
 
     @property
     def partial_text(self) -> str:
@@ -57,8 +62,7 @@ class ChatStreamReader:
                     item = self._item(event)
                     if item is None:
                         continue
-                    if isinstance(item, str):
-                        self.done = True
+                    if isinstance(item, str):  # [DONE]
                         return
                     self._parts.append(item.text)
                     yield item
@@ -107,7 +111,7 @@ class ChatStreamReader:
             str(message or "The server reported an error during the answer"),
             code=code if isinstance(code, str) else "stream_error",
             param=param if isinstance(param, str) else None,
-            body=payload,
+            body=scrub_body(payload, self._api_key),
         )
 
     def _interrupted(self, message: str, **kw: Any) -> StreamInterruptedError:

@@ -127,11 +127,9 @@ class XeroClient:
     def chat_url(self, slug: str) -> str:
         return self._url(f"/{_seg(slug)}/v1/chat/completions")
 
-    def request_preview(
-        self, method: str, path: str, body: Body = None
-    ) -> tuple[str, str, dict[str, Any] | None]:
-        """What would be sent for a project-relative ``path`` (for --dry-run)."""
-        return method.upper(), self._url(path), body
+    def model_curl(self, model_id: str) -> str:
+        """`GET` of one extended model as a curl command, key masked ("copy as curl")."""
+        return self.curl("GET", f"/v1/models/{_seg(model_id)}?extended=true")
 
     def curl(self, method: str, path: str, body: Body = None, *, reveal: bool = False) -> str:
         """The request as a curl command line; the key is masked unless ``reveal``."""

@@ -41,7 +41,7 @@ def scrub(text: str, api_key: str) -> str:
     return text
 
 
-def _scrub_body(body: dict[str, Any] | None, api_key: str) -> dict[str, Any] | None:
+def scrub_body(body: dict[str, Any] | None, api_key: str) -> dict[str, Any] | None:
     if body is None or len(api_key) < 8:
         return body
     dumped = json.dumps(body)
@@ -114,7 +114,7 @@ def error_from_response(
         "status": status,
         "request_id": response.headers.get("x-request-id"),
         "param": param,
-        "body": _scrub_body(body, api_key),
+        "body": scrub_body(body, api_key),
         "method": method,
         "path": path,
     }

@@ -135,6 +135,8 @@ def locate_key(path: Path, keys: tuple[str, ...]) -> int | None:
 
 
 def type_error(path: Path, keys: tuple[str, ...], expected: str, value: object) -> ConfigError:
-    """ConfigError "'settings.page_size' must be an integer (got 'ten')" at the key's line."""
+    """ConfigError "'settings.page_size' must be an integer (got 'ten')" at the key's line.
+    The value of an `api_key` is never repeated, whatever its type."""
     name = ".".join(keys)
-    return ConfigError(f"'{name}' must be {expected} (got {value!r})", path, locate_key(path, keys))
+    got = f"a {type(value).__name__}" if keys[-1] == "api_key" else repr(value)
+    return ConfigError(f"'{name}' must be {expected} (got {got})", path, locate_key(path, keys))

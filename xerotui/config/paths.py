@@ -31,11 +31,6 @@ def data_dir() -> Path:
     return home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME))
 
 
-def cache_dir() -> Path:
-    home = _home_override()
-    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP_NAME))
-
-
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

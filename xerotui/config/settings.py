@@ -4,9 +4,8 @@
 [settings]
 theme = "xerotier-dark"
 refresh_interval = 10.0   # seconds; 0 disables auto refresh
-page_size = 50            # models per request, 1..100
+page_size = 50            # rows per page of the model table, 1..100
 wide_columns = true
-confirm_destructive = true
 
 [settings.keymap]         # binding id -> key(s), as Textual's keymap takes them
 "models.filter" = "f"
@@ -39,7 +38,6 @@ class Settings(BaseModel):
     refresh_interval: float = Field(default=30.0, ge=0, allow_inf_nan=False)
     wide_columns: bool = False
     page_size: int = Field(default=100, ge=1, le=100)
-    confirm_destructive: bool = True
 
 
 def load_settings() -> Settings:

@@ -11,8 +11,7 @@ import sqlite3
 from typing import Any
 
 from xerotui.api.schema import CatalogInfo, Model, ModelVersion
-
-UNITS = ("B", "KB", "MB", "GB", "TB")
+from xerotui.api.units import size_formatted
 
 STANDARD_KEYS = ("id", "object", "created", "owned_by", "name")
 LIST_KEYS = (
@@ -26,16 +25,6 @@ DETAIL_ONLY_KEYS = (
     "num_experts", "num_experts_per_tok", "pre_quantized", "pre_quantization_method",
     "pre_quantization_bits", "capabilities",
 )  # fmt: skip
-
-
-def size_formatted(size: int) -> str:
-    """1024-based, two decimals: 4294967296 -> '4.00 GB'."""
-    value = float(size)
-    unit = 0
-    while value >= 1024 and unit < len(UNITS) - 1:
-        value /= 1024
-        unit += 1
-    return f"{value:.2f} {UNITS[unit]}"
 
 
 def capabilities_of(row: sqlite3.Row) -> list[str]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import signal
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -33,6 +35,7 @@ from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.session import Session
 from xerotui.tui.theme import DEFAULT_THEME, THEMES
 
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 FIRST_PAGE_WAIT = 0.3
 """Seconds the first frame may wait for the first page (it is usually there already)."""
 
@@ -131,6 +134,11 @@ class XeroApp(SafeApp):
         self.safety_net = True
         if self.settings.refresh_interval > 0:
             self.set_interval(self.settings.refresh_interval, self.feed.periodic)
+        # A terminated or hung-up dashboard exits cleanly (terminal restored, demo sandbox
+        # stopped); handled on the loop so a blocked select() wakes up for it.
+        loop = asyncio.get_running_loop()
+        for signum in EXIT_SIGNALS:
+            loop.add_signal_handler(signum, partial(self.exit, return_code=128 + signum))
         if self.session is None:
             from xerotui.tui.screens.first_run import FirstRunScreen
 
@@ -263,6 +271,9 @@ class XeroApp(SafeApp):
             self.save_settings(theme=theme)
 
     async def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in EXIT_SIGNALS:
+            loop.remove_signal_handler(signum)
         self._settings_writer.shutdown(wait=True)  # the last choice is on disk before exit
         if self._first_page is not None:
             self._first_page.cancel()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.message_pump import MessagePump
 
@@ -34,5 +34,4 @@ def report(node: MessagePump, error: BaseException, *, doing: str = "") -> None:
     elif isinstance(error, ConfigError | KeychainError):
         app.notify(f"{prefix}{error}", title="Configuration problem", severity="error", timeout=12)
     else:
-        xero_app: XeroApp = app  # type: ignore[assignment]
-        xero_app.show_unexpected_error(error, doing=doing)
+        cast("XeroApp", app).show_unexpected_error(error, doing=doing)

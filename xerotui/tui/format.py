@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 from rich.text import Text
@@ -56,18 +55,6 @@ def context_text(value: int | None) -> str:
     return f"{value:,}"
 
 
-def size_text(value: int | None) -> str:
-    """1024-based, two decimals: the same rule as the server's size_formatted."""
-    if value is None:
-        return "-"
-    size = float(value)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024:
-            return f"{size:.2f} {unit}" if unit != "B" else f"{int(size)} B"
-        size /= 1024
-    return f"{size:.2f} TB"
-
-
 def date_text(epoch: int | float | None) -> str:
     if epoch is None:
         return "-"
@@ -84,15 +71,6 @@ def clock_text(epoch: float) -> str:
     """Time of day with milliseconds, for the request log."""
     stamp = datetime.fromtimestamp(epoch)
     return stamp.strftime("%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}"
-
-
-def ago_text(epoch: float, now: float | None = None) -> str:
-    seconds = max(0.0, (now if now is not None else time.time()) - epoch)
-    if seconds < 60:
-        return f"{seconds:.0f}s ago"
-    if seconds < 3600:
-        return f"{seconds / 60:.0f}m ago"
-    return f"{seconds / 3600:.1f}h ago"
 
 
 def http_status_text(status: int | None) -> Text:

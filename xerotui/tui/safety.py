@@ -55,13 +55,13 @@ class SafeApp(SafeDispatch, App[None]):
 
     def show_unexpected_error(self, error: BaseException, *, doing: str = "") -> None:
         """A bug: record it and show the error modal (one at a time)."""
-        from xerotui.tui.screens.error_modal import ErrorModal
+        from xerotui.tui.screens.error_screen import ErrorScreen
 
         self.unexpected_errors.append(error)
-        if isinstance(self.screen, ErrorModal):
+        if isinstance(self.screen, ErrorScreen):
             return
         text = "".join(traceback.format_exception(error))
-        self.push_screen(ErrorModal(error, text, doing=doing))
+        self.push_screen(ErrorScreen(error, text, doing=doing))
 
     def _handle_exception(self, error: Exception) -> None:
         """The last resort, for errors outside message and action dispatch (idle callbacks,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 
 from rich.text import Text
@@ -9,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import RowKey
 
 from xerotui.api.requestlog import RequestRecord
 from xerotui.tui.format import clock_text, http_status_text
@@ -34,6 +36,7 @@ class ApiLogScreen(XeroScreen):
         self.errors_only = False
         self.query_text = ""
         self.shown: list[RequestRecord] = []
+        self._row_keys: deque[RowKey] = deque()
         self._unsubscribe: Callable[[], None] = lambda: None
 
     def compose_body(self) -> ComposeResult:
@@ -90,8 +93,7 @@ class ApiLogScreen(XeroScreen):
         table = self.table
         table.clear()
         self.shown = [r for r in self.xapp.request_log.records() if self.matches(r)]
-        for record in self.shown:
-            table.add_row(*self.cells(record))
+        self._row_keys = deque(table.add_row(*self.cells(record)) for record in self.shown)
         if self.shown:
             table.move_cursor(row=len(self.shown) - 1, animate=False)
         self.show_summary()
@@ -119,7 +121,10 @@ class ApiLogScreen(XeroScreen):
         table = self.table
         following = not self.shown or table.cursor_row >= len(self.shown) - 1
         self.shown.append(record)
-        table.add_row(*self.cells(record))
+        self._row_keys.append(table.add_row(*self.cells(record)))
+        if len(self.shown) > self.xapp.request_log.maxlen:  # the log forgot it: so do we
+            self.shown.pop(0)
+            table.remove_row(self._row_keys.popleft())
         if following:
             table.move_cursor(row=len(self.shown) - 1, animate=False)
         self.show_summary()

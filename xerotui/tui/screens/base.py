@@ -35,7 +35,7 @@ class XeroScreen(SafeDispatch, Screen[None]):
         return session
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(self.MODE)
+        yield StatusHeader(self.MODE, self.xapp.chord_keys())
         yield from self.compose_body()
         yield XeroFooter()
 

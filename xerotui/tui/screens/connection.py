@@ -16,7 +16,7 @@ from xerotui.config.errors import ConfigError
 from xerotui.config.profiles import Profile, ProfileStore
 from xerotui.tui.errors import report
 from xerotui.tui.screens.base import XeroScreen
-from xerotui.tui.screens.profile_form_modal import ProfileFormModal
+from xerotui.tui.screens.profile_form_screen import ProfileFormScreen
 from xerotui.tui.session import open_session
 from xerotui.tui.widgets.field_list import FieldList, Row
 
@@ -175,7 +175,7 @@ class ConnectionScreen(XeroScreen):
         self.redraw()
 
     def action_add(self) -> None:
-        self.app.push_screen(ProfileFormModal())
+        self.app.push_screen(ProfileFormScreen())
 
     def action_reveal(self) -> None:
         self.reveal = not self.reveal

@@ -196,5 +196,5 @@ class ModelDetailScreen(XeroScreen):
         self.xapp.copy(self.model_id, what="model id")
 
     def action_copy_curl(self) -> None:
-        command = self.session.client.curl("GET", f"/v1/models/{self.model_id}?extended=true")
+        command = self.session.client.model_curl(self.model_id)
         self.xapp.copy(command, what="curl command (key masked)")

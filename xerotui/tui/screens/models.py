@@ -311,5 +311,5 @@ class ModelsScreen(XeroScreen):
     def action_copy_curl(self) -> None:
         model_id = self.table.highlighted_id
         if model_id:
-            command = self.session.client.curl("GET", f"/v1/models/{model_id}?extended=true")
+            command = self.session.client.model_curl(model_id)
             self.xapp.copy(command, what="curl command (key masked)")

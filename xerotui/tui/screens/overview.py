@@ -11,7 +11,8 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import Static
 
-from xerotui.tui.format import date_text, size_text, status_text
+from xerotui.api.units import size_formatted
+from xerotui.tui.format import date_text, status_text
 from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.widgets.field_list import FieldList
 from xerotui.tui.widgets.status_bars import StatusBars
@@ -65,9 +66,9 @@ class OverviewScreen(XeroScreen):
             [
                 ("Models", f"{len(inventory):,}{suffix}"),
                 ("Shared", f"{len(shared):,} in the public catalog"),
-                ("Total size", size_text(inventory.total_size())),
+                ("Total size", size_formatted(inventory.total_size())),
                 ("Formats", ", ".join(f"{k} {v:,}" for k, v in sorted(formats.items())) or "-"),
-                ("Latest shared", ", ".join(m.name or m.id for m in shared[:3]) or "-"),
+                ("Shared models", ", ".join(m.name or m.id for m in shared[:3]) or "-"),
             ]
         )
         newest = Table.grid(padding=(0, 2), expand=True)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from xerotui.api.endpoints import ENDPOINTS, Endpoint
+from xerotui.api.endpoints import BY_KEY, ENDPOINTS, Endpoint
 from xerotui.api.requestlog import RequestRecord
 from xerotui.tui.format import clock_text, http_status_text
 from xerotui.tui.screens.base import XeroScreen
@@ -82,7 +82,7 @@ class ScopeScreen(XeroScreen):
     def _on_record(self, record: RequestRecord) -> None:
         if record.endpoint_key is None:
             return
-        endpoint = next(e for e in ENDPOINTS if e.key == record.endpoint_key)
+        endpoint = BY_KEY[record.endpoint_key]
         for column, value in zip(
             ("last", "ms", "when"), self.cells(endpoint, record)[2:5], strict=True
         ):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rich.table import Table
 from rich.text import Text
 from textual import events
@@ -13,6 +15,9 @@ from textual.widgets import Static
 
 from xerotui.tui.chords import CHORDS, Chord
 from xerotui.tui.safety import SafeDispatch
+
+if TYPE_CHECKING:
+    from xerotui.tui.app import XeroApp
 
 NO_MODEL = "highlight a model first (g l)"
 
@@ -39,7 +44,7 @@ class WhichKeyScreen(SafeDispatch, ModalScreen[str | None]):
             yield Static("[dim]esc cancel · ? help[/dim]", id="which-key-hint")
 
     def on_mount(self) -> None:
-        keys = self.chord_keys()
+        keys = cast("XeroApp", self.app).chord_keys()
         table = Table.grid(padding=(0, 2))
         table.add_column(width=3, no_wrap=True)
         table.add_column(no_wrap=True)
@@ -53,15 +58,6 @@ class WhichKeyScreen(SafeDispatch, ModalScreen[str | None]):
                     Text(key, "dim"), Text(chord.description, "dim"), Text(NO_MODEL, "dim")
                 )
         self.query_one("#which-key-rows", Static).update(table)
-
-    def chord_keys(self) -> dict[str, str]:
-        """Chord name -> the key that triggers it now (keymap overrides applied)."""
-        found: dict[str, str] = {}
-        for key, active in self.active_bindings.items():
-            binding_id = active.binding.id or ""
-            if binding_id.startswith("chord.") and binding_id != "chord.cancel":
-                found[binding_id.removeprefix("chord.")] = key
-        return found
 
     def available(self, chord: Chord) -> bool:
         return self.has_model or not chord.needs_model

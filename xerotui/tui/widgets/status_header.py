@@ -21,9 +21,11 @@ DOTS = {
 class StatusHeader(Horizontal):
     """Presentational: shows the mode tabs and a LinkState it is given."""
 
-    def __init__(self, current: str) -> None:
+    def __init__(self, current: str, keys: dict[str, str] | None = None) -> None:
         super().__init__(id="status-header")
         self.current = current
+        self.keys = keys or {}
+        """Chord name -> key, keymap overrides applied."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(" xerotui ", style="bold"), id="brand")
@@ -41,7 +43,7 @@ class StatusHeader(Horizontal):
                 continue
             style = "bold reverse" if chord.name == self.current else ""
             tabs.append(f" {chord.tab} ", style=style)
-            tabs.append(f"g{chord.key}", style="dim")
+            tabs.append(f"g{self.keys.get(chord.name, chord.key)}", style="dim")
             tabs.append(" ")
         return tabs
 

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-class ErrorModal(ModalScreen[None]):
+class ErrorScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="error.close"),
         Binding("c", "copy", "Copy traceback", id="error.copy"),

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from xerotui.tui.app import XeroApp
 
 
-class ProfileFormModal(SafeDispatch, ModalScreen[None]):
+class ProfileFormScreen(SafeDispatch, ModalScreen[None]):
     """Test, save (0600) and switch to a new profile; on failure the values stay."""
 
     BINDINGS = [Binding("escape", "dismiss", "Cancel", id="profile_form.cancel")]
