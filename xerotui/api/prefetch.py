@@ -54,7 +54,14 @@ class Prefetch:
         parts = urlsplit(self.url)
         connection: http.client.HTTPConnection
         if parts.scheme == "https":
-            connection = http.client.HTTPSConnection(parts.netloc, timeout=self._timeout)
+            import ssl
+
+            import certifi  # the CA bundle httpx verifies with: accept exactly what it would
+
+            context = ssl.create_default_context(cafile=certifi.where())
+            connection = http.client.HTTPSConnection(
+                parts.netloc, timeout=self._timeout, context=context
+            )
         else:
             connection = http.client.HTTPConnection(parts.netloc, timeout=self._timeout)
         target = parts.path + (f"?{parts.query}" if parts.query else "")

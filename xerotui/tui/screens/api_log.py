@@ -15,6 +15,7 @@ from textual.widgets.data_table import RowKey
 from xerotui.api.requestlog import RequestRecord
 from xerotui.tui.format import clock_text, http_status_text
 from xerotui.tui.screens.base import XeroScreen
+from xerotui.tui.widgets.filter_bar import FilterBar
 from xerotui.tui.widgets.request_detail import RequestDetail
 
 
@@ -42,7 +43,9 @@ class ApiLogScreen(XeroScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="log-summary")
         yield DataTable(id="log-table", cursor_type="row", zebra_stripes=True)
-        yield Input(placeholder="filter: path, code, request id, status, endpoint", id="log-filter")
+        yield FilterBar(
+            placeholder="filter: path, code, request id, status, endpoint", id="log-filter"
+        )
         yield RequestDetail(id="log-detail", classes="panel")
 
     @property
@@ -51,7 +54,6 @@ class ApiLogScreen(XeroScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#log-filter").display = False
         self.query_one("#log-detail").border_title = "Request"
         for key, label, width in (
             ("time", "Time", 12),
@@ -161,17 +163,15 @@ class ApiLogScreen(XeroScreen):
 
     @on(Input.Submitted, "#log-filter")
     def _filter_done(self) -> None:
-        self.query_one("#log-filter").display = bool(self.query_text)
+        self.query_one(FilterBar).done()
         self.set_focus(self.table)
 
     def filter_to(self, text: str) -> None:
-        field = self.query_one("#log-filter", Input)
-        field.value = text
-        field.display = bool(text)
+        self.query_one(FilterBar).set_text(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
-            return bool(self.query_text) or self.query_one("#log-filter", Input).has_focus
+            return self.query_one(FilterBar).active
         if action == "copy_request_id":
             record = self.selected()
             return True if record and record.request_id else None
@@ -182,9 +182,7 @@ class ApiLogScreen(XeroScreen):
         self.rebuild()
 
     def action_filter(self) -> None:
-        field = self.query_one("#log-filter", Input)
-        field.display = True
-        self.set_focus(field)  # now, not later: keys typed right after `/` must land here
+        self.query_one(FilterBar).open()
 
     def action_clear_filter(self) -> None:
         self.filter_to("")

@@ -13,6 +13,7 @@ from xerotui.api.inventory import LoadProgress
 from xerotui.api.schema import Model
 from xerotui.tui.model_feed import FeedUpdate
 from xerotui.tui.screens.base import XeroScreen
+from xerotui.tui.widgets.filter_bar import FilterBar
 from xerotui.tui.widgets.model_table import COLUMNS, MARK, ModelTable, PageView
 from xerotui.tui.widgets.table_status import TableInfo, TableStatus
 
@@ -61,7 +62,9 @@ class ModelsScreen(XeroScreen):
 
     def compose_body(self) -> ComposeResult:
         yield ModelTable(id="models")
-        yield Input(placeholder="filter: name, id, architecture, status, quantization", id="filter")
+        yield FilterBar(
+            placeholder="filter: name, id, architecture, status, quantization", id="filter"
+        )
         yield TableStatus(id="table-status")
 
     @property
@@ -70,7 +73,6 @@ class ModelsScreen(XeroScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#filter", Input).display = False
         self.set_focus(self.table)
         self.xapp.session_changed.subscribe(self, self._on_session_changed)
         self.xapp.inventory_changed.subscribe(self, self._on_inventory)
@@ -223,14 +225,14 @@ class ModelsScreen(XeroScreen):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.query_one("#filter", Input).display = bool(self.query_text)
+        self.query_one(FilterBar).done()
         self.set_focus(self.table)
 
     # ------------------------------------------------------------------ actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
-            return bool(self.query_text) or self.query_one("#filter", Input).has_focus
+            return self.query_one(FilterBar).active
         if action == "page" and parameters:
             if self.last_page == 0:
                 return False  # one page: no paging keys at all
@@ -241,14 +243,10 @@ class ModelsScreen(XeroScreen):
         return True
 
     def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.display = True
-        self.set_focus(field)  # now, not later: keys typed right after `/` must land here
+        self.query_one(FilterBar).open()
 
     def action_clear_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.value = ""
-        field.display = False
+        self.query_one(FilterBar).set_text("")
         self.set_focus(self.table)
 
     def action_mark(self) -> None:
