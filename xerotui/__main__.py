@@ -40,7 +40,6 @@ def run_tui(args: argparse.Namespace) -> int:
     # Cheap first (stdlib and our config code): find the connection and put the network to
     # work — the first page request, or the demo sandbox starting — while the heavy imports
     # (Textual, httpx, pydantic: ~0.3 s) run.
-    from xerotui import __version__ as version
     from xerotui.api.prefetch import Prefetch
     from xerotui.config import paths
     from xerotui.config.connection import Connection, ConnectionFlags, resolve
@@ -57,8 +56,7 @@ def run_tui(args: argparse.Namespace) -> int:
         else:
             connection = resolve(ConnectionFlags(args.profile, args.base_url, args.api_key))
             if connection is not None:
-                agent = f"xerotui/{version}"
-                prefetch = Prefetch.first_page(connection.base_url, connection.api_key, agent)
+                prefetch = Prefetch.first_page(connection.base_url, connection.api_key)
 
         from xerotui.api.requestlog import RequestLog
         from xerotui.config.settings import load_settings

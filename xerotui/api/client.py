@@ -20,7 +20,6 @@ from urllib.parse import quote, urlsplit
 import httpx
 import pydantic
 
-from xerotui import __version__
 from xerotui.api import endpoints
 from xerotui.api import schema as wire
 from xerotui.api.chatstream import ChatStreamReader
@@ -31,7 +30,7 @@ from xerotui.api.failures import (
     validation_summary,
 )
 from xerotui.api.masking import curl_command, mask_key
-from xerotui.api.prefetch import Prefetch
+from xerotui.api.prefetch import USER_AGENT, Prefetch
 from xerotui.api.prefetch_transport import client_transport
 from xerotui.api.requestlog import RequestLog, RequestRecord
 from xerotui.api.retry import RetryPolicy
@@ -66,7 +65,7 @@ class XeroClient:
         max_attempts: int = 4,
         log: RequestLog | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        user_agent: str = f"xerotui/{__version__}",
+        user_agent: str = USER_AGENT,
         sleep: Sleep = asyncio.sleep,
         prefetch: Prefetch | None = None,
     ) -> None:

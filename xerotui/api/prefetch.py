@@ -15,7 +15,11 @@ import urllib.request
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
+from xerotui import __version__
+
 Raw = tuple[int, list[tuple[str, str]], bytes]
+USER_AGENT = f"xerotui/{__version__}"
+"""What every request of xerotui says it is (the client's default too)."""
 
 
 class Prefetch:
@@ -36,7 +40,9 @@ class Prefetch:
         self._thread = threading.Thread(target=self._run, name="xerotui-prefetch", daemon=True)
 
     @classmethod
-    def first_page(cls, base_url: str, api_key: str, user_agent: str) -> Prefetch | None:
+    def first_page(
+        cls, base_url: str, api_key: str, user_agent: str = USER_AGENT
+    ) -> Prefetch | None:
         """Start fetching page one of the model list, unless a proxy is configured."""
         if urllib.request.getproxies():  # httpx would go through the proxy; do not bypass it
             return None

@@ -36,7 +36,6 @@ WORKLOAD_TYPES = ("chat", "code", "reasoning", "embedding", "multilingual")
 TORCH_DTYPES = ("float16", "bfloat16", "float32")
 PRE_QUANTIZATION_METHODS = ("gptq", "awq", "compressed-tensors")
 PRE_QUANTIZATION_BITS = (4, 8)
-CATALOG_ROLES = ("deployable", "shared")
 
 
 def is_terminal(status: str | None) -> bool:

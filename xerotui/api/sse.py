@@ -51,10 +51,6 @@ class SSEDecoder:
         self._last_id: str | None = None
         self._retry: int | None = None
 
-    @property
-    def last_event_id(self) -> str | None:
-        return self._last_id
-
     def feed(self, chunk: bytes) -> list[SSEEvent]:
         """Add bytes; return every event completed by them (possibly none)."""
         self._buffer += chunk

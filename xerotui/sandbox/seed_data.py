@@ -51,7 +51,6 @@ class ModelSpec:
 L31 = "llama3.1"
 L32 = "llama3.2"
 L33 = "llama3.3"
-QWEN = "qwen"
 APACHE = "Apache-2.0"
 MIT = "MIT"
 

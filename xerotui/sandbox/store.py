@@ -62,9 +62,6 @@ class ModelStore:
             return int(bool(value))
         return value
 
-    def set_status(self, mid: str, status: str) -> None:
-        self.db.run("UPDATE models SET status = ? WHERE id = ?", (status, mid))
-
     def delete(self, mid: str) -> None:
         """Delete a model and what it owns: versions, endpoints, pending jobs."""
         with self.db.transaction():

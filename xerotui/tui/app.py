@@ -20,7 +20,6 @@ from textual.signal import Signal
 from textual.widgets import Input
 from textual.worker import Worker
 
-from xerotui.api.errors import XeroError
 from xerotui.api.requestlog import RequestLog
 from xerotui.api.schema import ModelList
 from xerotui.config.settings import Settings, save_settings
@@ -122,7 +121,6 @@ class XeroApp(SafeApp):
             session.inventory.replace(page.data, complete=not page.has_more)
             if not page.has_more:
                 self._first_page = None  # nothing more to load: consumed here
-                self.feed.loaded_once = True
 
     def take_first_page(self) -> asyncio.Future[ModelList] | None:
         """The start-up request for page one, once (the models screen's first load)."""
@@ -170,12 +168,9 @@ class XeroApp(SafeApp):
             if mode != "models":
                 await self.remove_mode(mode)
                 self.add_mode(mode, factory)
-        self.feed.session_started(session)
+        self.feed.ensure_loaded()
         if old is not None and old.client is not session.client:
             await old.client.aclose()
-
-    def show_connection_problem(self, error: XeroError, retry: Callable[[], object]) -> None:
-        self.watch_link.problem(error, retry)
 
     # ------------------------------------------------------------------ navigation
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from xerotui.tui.chords import CHORDS
+from xerotui.tui.screens.models import ModelsScreen
+
+if TYPE_CHECKING:
+    from xerotui.tui.app import XeroApp
 
 Entry = tuple[str, str, Callable[[], Any]]
 
@@ -21,8 +25,8 @@ class XeroCommands(Provider):
     """Go-to chords, the current screen's keys, and sort-by-column for the model table."""
 
     def entries(self) -> Iterator[Entry]:
-        app = self.app
-        keys: dict[str, str] = getattr(app, "chord_keys", dict)()
+        app = cast("XeroApp", self.app)
+        keys = app.chord_keys()
         for chord in CHORDS:
             yield (
                 f"Go to {chord.description}",
@@ -44,14 +48,12 @@ class XeroCommands(Provider):
                 f"key {app.get_key_display(binding)}",
                 partial(app.run_action, binding.action, active.node),
             )
-        sort_by = getattr(screen, "sort_by", None)
-        columns = getattr(screen, "visible_columns", None)
-        if callable(sort_by) and callable(columns):
-            for column in columns():
+        if isinstance(screen, ModelsScreen):
+            for column in screen.visible_columns():
                 yield (
                     f"Models: sort by {column}",
                     "or click the column header",
-                    partial(sort_by, column),
+                    partial(screen.sort_by, column),
                 )
 
     async def discover(self) -> Hits:

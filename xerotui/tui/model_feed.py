@@ -24,7 +24,6 @@ from xerotui.api.schema import Model
 
 if TYPE_CHECKING:
     from xerotui.tui.app import XeroApp
-    from xerotui.tui.session import Session
 
 GROUP = "models-load"
 FULL_RELOAD_UP_TO = 500
@@ -51,7 +50,9 @@ class ModelFeed:
 
     @property
     def loading(self) -> bool:
-        return any(w.group == GROUP and not w.is_finished for w in self.app.workers)
+        return any(
+            w.group == GROUP and not w.is_finished and not w.is_cancelled for w in self.app.workers
+        )
 
     def load(self, *, quiet: bool = False) -> Worker[None]:
         """(Re)load every page; a load already running is cancelled."""
@@ -73,13 +74,10 @@ class ModelFeed:
         else:
             self.load()
 
-    def stop(self) -> None:
+    def reset(self) -> None:
+        """A new session: stop the old one's loads and forget what it had loaded."""
         self.app.workers.cancel_group(self.app, GROUP)
         self.progress = None
-
-    def reset(self) -> None:
-        """A new session: forget what the old one had loaded."""
-        self.stop()
         self.loaded_once = False
 
     def merge(self, model: Model) -> None:
@@ -152,14 +150,6 @@ class ModelFeed:
         from xerotui.tui.errors import report
 
         if not self.loaded_once:
-            self.app.show_connection_problem(error, retry=self.load)
+            self.app.watch_link.problem(error, retry=self.load)
         elif not quiet:
             report(self.app, error, doing="Refreshing models")
-
-    def session_started(self, session: Session) -> None:
-        """Called by the app on a profile switch, after `session_changed` went out."""
-        self.reset()
-        if session.inventory.models and session.inventory.complete:
-            self.loaded_once = True
-        else:
-            self.load()

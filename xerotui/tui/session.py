@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from xerotui.api.client import XeroClient
 from xerotui.api.inventory import ModelInventory
-from xerotui.api.masking import mask_key
 from xerotui.api.prefetch import Prefetch
 from xerotui.api.requestlog import RequestLog
 from xerotui.sandbox.process import SandboxInfo
@@ -32,7 +31,7 @@ class Session:
 
     @property
     def masked_key(self) -> str:
-        return mask_key(self.api_key)
+        return self.client.api_key_masked
 
 
 def open_session(

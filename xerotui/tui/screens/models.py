@@ -53,7 +53,6 @@ class ModelsScreen(XeroScreen):
         self.page_size = self.xapp.settings.page_size
         self.marks: set[str] = set()
         self.view: list[Model] = []
-        self.progress: LoadProgress | None = None
         self.flash: dict[str, float] = {}
         self.frame = 0
         self._availability: tuple[int, int, bool, bool] | None = None
@@ -66,6 +65,11 @@ class ModelsScreen(XeroScreen):
             placeholder="filter: name, id, architecture, status, quantization", id="filter"
         )
         yield TableStatus(id="table-status")
+
+    @property
+    def progress(self) -> LoadProgress | None:
+        """While pages are still arriving (the feed's)."""
+        return self.xapp.feed.progress
 
     @property
     def table(self) -> ModelTable:
@@ -90,7 +94,6 @@ class ModelsScreen(XeroScreen):
 
     def _on_inventory(self, update: FeedUpdate) -> None:
         """The feed loaded pages, refreshed, or a screen updated a model: redraw."""
-        self.progress = update.progress
         self._flash(update.changed)
         if update.progress is None:
             self.marks &= {m.id for m in self.session.inventory.models}
