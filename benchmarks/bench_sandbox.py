@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from xerotui.sandbox.process import SandboxProcess
+from xerotui.launcher import SandboxProcess
 
 PAGE_TARGET_MS = 20.0
 RESET_TARGET_MS = 200.0

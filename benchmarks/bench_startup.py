@@ -54,7 +54,7 @@ from bench_util import (
     wait_quiet,
 )
 
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 FIRST_FRAME_TARGET_S = 0.45
 RSS_TARGET_MB = 150.0

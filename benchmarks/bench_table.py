@@ -59,7 +59,7 @@ from bench_util import (
     wait_quiet_async,
 )
 
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.screens.models import ModelsScreen
 
 KEY_TARGET_MS = 16.0

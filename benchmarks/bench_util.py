@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from xerotui.sandbox.process import SandboxInfo, SandboxProcess
+from xerotui.launcher import SandboxInfo, SandboxProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable

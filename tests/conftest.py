@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sandbox_reset import reset_sandbox
 
-from xerotui.sandbox.process import SandboxInfo, SandboxProcess
+from xerotui.launcher import SandboxInfo, SandboxProcess
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 

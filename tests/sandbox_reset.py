@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 
 def reset_sandbox(info: SandboxInfo) -> None:

@@ -21,7 +21,7 @@ import pytest
 
 from xerotui import __version__
 from xerotui.config import paths
-from xerotui.sandbox.process import SandboxProcess
+from xerotui.launcher import SandboxProcess
 
 REPO = Path(__file__).resolve().parents[1]
 XEROTUI = [sys.executable, "-m", "xerotui"]

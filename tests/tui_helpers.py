@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 
 from xerotui.api.requestlog import RequestLog
 from xerotui.config.settings import Settings
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.app import XeroApp
 from xerotui.tui.session import open_session
 

@@ -44,7 +44,7 @@ def run_tui(args: argparse.Namespace) -> int:
     from xerotui.config import paths
     from xerotui.config.connection import Connection, ConnectionFlags, resolve
     from xerotui.config.errors import ConfigError
-    from xerotui.sandbox.process import SandboxProcess, SandboxStartError
+    from xerotui.launcher import SandboxProcess, SandboxStartError
 
     demo: SandboxProcess | None = None
     connection: Connection | None = None

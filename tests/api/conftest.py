@@ -11,7 +11,7 @@ import pytest
 
 from xerotui.api.client import XeroClient
 from xerotui.api.schema import Model
-from xerotui.sandbox.process import SandboxInfo, SandboxProcess
+from xerotui.launcher import SandboxInfo, SandboxProcess
 
 SYNTHETIC_MODELS = 150
 # The session sandbox's fast timings (tests/conftest.py), for the second sandbox below.

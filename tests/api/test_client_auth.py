@@ -9,7 +9,7 @@ import pytest
 from xerotui.api.client import XeroClient
 from xerotui.api.errors import AuthError, ProjectMismatchError, XeroError
 from xerotui.api.schema import ChatMessage, ChatRequest
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 Factory = Callable[..., XeroClient]
 REVOKED_KEY = "xero_proj_demo_sandbox-revoked-key"

@@ -17,7 +17,7 @@ from xerotui.api.schema import (
     EndpointModelList,
     StreamOptions,
 )
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 
 def ask(text: str = "Explain prefix caching briefly", **kw: object) -> ChatRequest:

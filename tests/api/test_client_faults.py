@@ -17,7 +17,7 @@ from xerotui.api.errors import (
     StreamInterruptedError,
 )
 from xerotui.api.schema import ChatMessage, ChatRequest, Model, ModelUpdate
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 Faults = Callable[..., Awaitable[dict[str, Any]]]
 Pick = Callable[..., Awaitable[Model]]

@@ -15,7 +15,7 @@ from xerotui.api.errors import NotFoundError, StreamInterruptedError, Validation
 from xerotui.api.masking import mask_key
 from xerotui.api.requestlog import RequestLog, RequestRecord
 from xerotui.api.schema import ChatMessage, ChatRequest, Model, ModelUpdate
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 Faults = Callable[..., Awaitable[dict[str, Any]]]
 Pick = Callable[..., Awaitable[Model]]

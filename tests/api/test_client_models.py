@@ -19,7 +19,7 @@ from xerotui.api.schema import (
     RevalidateResult,
     UnshareResult,
 )
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 Pick = Callable[..., Awaitable[Model]]
 MISSING_ID = "00000000-1111-0000-1111-000000000000"

@@ -10,7 +10,7 @@ from xerotui.api.client import XeroClient
 from xerotui.api.errors import AuthError, ConnectionFailedError
 from xerotui.api.prefetch import Prefetch
 from xerotui.api.requestlog import RequestLog
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 AGENT = "xerotui/test"
 

@@ -17,7 +17,7 @@ from xerotui.api.errors import (
     ValidationError,
 )
 from xerotui.api.schema import ModelVersion, ProbeResult, RecommendationList, VersionList
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 Faults = Callable[..., Awaitable[dict[str, Any]]]
 WORKSPACE = "ws_0123456789abcdef"

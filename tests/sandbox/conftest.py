@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sandbox_helpers import client
 
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 
 @pytest.fixture

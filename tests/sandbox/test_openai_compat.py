@@ -6,7 +6,7 @@ import openai
 import pytest
 from openai import OpenAI
 
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 
 def chat_client(sandbox: SandboxInfo, slug: str = "llama-chat") -> OpenAI:

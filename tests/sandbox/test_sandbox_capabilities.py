@@ -16,7 +16,7 @@ from sandbox_helpers import (
     error_of,
 )
 
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 
 def test_probe_a_deployed_model(api: httpx.Client) -> None:

@@ -14,7 +14,7 @@ from sandbox_helpers import (
     error_of,
 )
 
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 STANDARD_KEYS = {"id", "object", "created", "owned_by", "name"}
 LIST_KEYS = STANDARD_KEYS | {

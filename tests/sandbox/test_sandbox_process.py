@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sandbox_helpers import LLAMA, client, wait_terminal
 
-from xerotui.sandbox.process import SandboxProcess
+from xerotui.launcher import SandboxProcess
 
 FAST = ["--validation-seconds", "0.3", "--tokens-per-second", "2000", "--first-token-ms", "5"]
 SANDBOX = [sys.executable, "-m", "xerotui", "sandbox"]

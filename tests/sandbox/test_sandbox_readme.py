@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 PRINTED = "127.0.0.1:8000"

@@ -12,7 +12,7 @@ import pytest
 from sandbox_reset import reset_sandbox
 from textual.pilot import Pilot
 
-from xerotui.sandbox.process import SandboxInfo, SandboxProcess
+from xerotui.launcher import SandboxInfo, SandboxProcess
 from xerotui.tui.app import XeroApp
 
 SNAPSHOT_PORT = int(os.environ.get("XEROTUI_SNAPSHOT_PORT", "48613"))

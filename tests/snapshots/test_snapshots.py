@@ -18,7 +18,7 @@ from tui_helpers import build_app
 from xerotui.api.client import XeroClient
 from xerotui.api.requestlog import RequestLog
 from xerotui.config.settings import Settings
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.app import XeroApp
 from xerotui.tui.screens.api_log import ApiLogScreen
 from xerotui.tui.screens.error_screen import ErrorScreen

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from tui_helpers import MakeApp, build_app
 
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.app import XeroApp
 
 
@@ -30,7 +30,7 @@ def make_app(sandbox: SandboxInfo) -> Iterator[MakeApp]:
 @pytest.fixture(scope="session")
 def big_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInfo]:
     """A second sandbox with 250 synthetic models on top of the seed, for paging."""
-    from xerotui.sandbox.process import SandboxProcess
+    from xerotui.launcher import SandboxProcess
 
     db = tmp_path_factory.mktemp("big-sandbox") / "big.db"
     with SandboxProcess(db, extra_args=["--seed-models", "250"]) as info:

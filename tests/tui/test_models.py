@@ -7,7 +7,7 @@ from textual import events
 from tui_helpers import MakeApp, server_models, settle, wait_until
 
 from xerotui.config.settings import Settings
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.screens.model_detail import ModelDetailScreen
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.widgets.model_table import MARK

@@ -22,7 +22,7 @@ from tui_probe import (
 )
 
 from xerotui.api.masking import mask_key
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.app import XeroApp
 from xerotui.tui.screens.api_log import ApiLogScreen
 

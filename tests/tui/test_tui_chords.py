@@ -8,7 +8,7 @@ from tui_helpers import MakeApp, server_models, settle
 from tui_probe import SIZE, delete_model, grid_rows, wait_toast, widget_text
 
 from xerotui.config.settings import Settings
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.chords import CHORDS, Chord
 from xerotui.tui.screens.api_log import ApiLogScreen
 from xerotui.tui.screens.connection import ConnectionScreen

@@ -8,7 +8,7 @@ from tui_helpers import MakeApp, server_models, settle, wait_until
 
 from xerotui.api.masking import mask_key
 from xerotui.config.profiles import ProfileStore
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.app import XeroApp
 from xerotui.tui.screens.connection import ConnectionScreen
 from xerotui.tui.screens.connection_problem import ConnectionProblemScreen

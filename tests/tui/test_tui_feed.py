@@ -9,7 +9,7 @@ from tui_helpers import MakeApp, build_app, server_models, settle, wait_until
 from tui_probe import delete_model, no_pending_jobs, open_detail, sandbox_http
 
 from xerotui.config.settings import Settings
-from xerotui.sandbox.process import SandboxInfo, SandboxProcess
+from xerotui.launcher import SandboxInfo, SandboxProcess
 from xerotui.tui import model_feed
 from xerotui.tui.screens.model_detail import ModelDetailScreen
 from xerotui.tui.screens.models import ModelsScreen

@@ -16,7 +16,7 @@ from tui_helpers import server_models, settle, wait_until
 
 from xerotui.config import paths
 from xerotui.config.settings import Settings
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.app import XeroApp
 from xerotui.tui.screens.first_run import FirstRunScreen
 from xerotui.tui.screens.models import ModelsScreen

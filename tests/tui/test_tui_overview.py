@@ -19,7 +19,7 @@ from tui_probe import (
     widget_text,
 )
 
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.app import XeroApp
 from xerotui.tui.screens.overview import OverviewScreen
 

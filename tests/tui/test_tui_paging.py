@@ -15,7 +15,7 @@ from tui_helpers import build_app, server_models, settle, wait_until
 
 from xerotui.api.inventory import LoadProgress
 from xerotui.api.schema import ModelList
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.app import XeroApp
 from xerotui.tui.screens.models import ModelsScreen
 

@@ -11,7 +11,7 @@ from tui_helpers import MakeApp, server_models, settle, wait_until
 from tui_probe import SIZE, table_column
 
 from xerotui.config.settings import Settings
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.chords import CHORDS
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.screens.overview import OverviewScreen

@@ -10,7 +10,7 @@ from tui_helpers import MakeApp, server_models, settle, wait_until
 from tui_probe import SIZE, set_faults, toasts, wait_toast, widget_text
 
 from xerotui.api.errors import NotFoundError
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.screens.error_screen import ErrorScreen
 from xerotui.tui.screens.model_detail import ModelDetailScreen
 from xerotui.tui.screens.models import ModelsScreen

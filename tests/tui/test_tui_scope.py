@@ -11,7 +11,7 @@ from tui_helpers import MakeApp, server_models, settle
 from tui_probe import SIZE, delete_model, open_detail, plain, set_faults, table_rows
 
 from xerotui.api.endpoints import ENDPOINTS
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 from xerotui.tui.app import XeroApp
 from xerotui.tui.screens.api_log import ApiLogScreen
 from xerotui.tui.screens.scope import ScopeScreen

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 
 def dead_base_url(project: str = "proj_demo") -> str:

@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 from tui_helpers import settle, wait_until
 
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 SIZE = (120, 40)
 BORDER = "│┃║╭╮╰╯─━"

@@ -23,7 +23,7 @@ from textual.worker import Worker
 from xerotui.api.requestlog import RequestLog
 from xerotui.api.schema import ModelList
 from xerotui.config.settings import Settings, save_settings
-from xerotui.sandbox.process import SandboxProcess
+from xerotui.launcher import SandboxProcess
 from xerotui.tui.chords import BY_NAME, CHORDS
 from xerotui.tui.commands import XeroCommands
 from xerotui.tui.link import LinkState

@@ -8,7 +8,7 @@ from xerotui.api.client import XeroClient
 from xerotui.api.inventory import ModelInventory
 from xerotui.api.prefetch import Prefetch
 from xerotui.api.requestlog import RequestLog
-from xerotui.sandbox.process import SandboxInfo
+from xerotui.launcher import SandboxInfo
 
 
 @dataclass

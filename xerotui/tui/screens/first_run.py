@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from xerotui.config import paths
-from xerotui.sandbox.process import SandboxProcess, SandboxStartError
+from xerotui.launcher import SandboxProcess, SandboxStartError
 from xerotui.tui.profile_flow import adopt_profile
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.session import open_demo_session
