@@ -178,7 +178,7 @@ async def test_refresh_keeps_the_cursor_on_the_same_model(
         await settle(pilot)
         assert above not in row_ids(screen)
         assert screen.table.highlighted_id == chosen
-        assert app.current_model_id == chosen
+        assert app.feed.highlighted == chosen
 
 
 async def test_copy_id_and_curl_with_the_key_masked(

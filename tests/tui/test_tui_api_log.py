@@ -70,7 +70,7 @@ async def fail_one_detail(
     server by a request of the test's own (the fault answers two requests, the test's first).
     """
     await set_faults(sandbox, fail_next=2, **FAULT)
-    model_id = app.current_model_id
+    model_id = app.feed.highlighted
     assert model_id
     headers = {"Authorization": f"Bearer {sandbox.api_key}"}
     async with httpx.AsyncClient(base_url=sandbox.base_url, headers=headers) as http:

@@ -47,7 +47,7 @@ async def test_every_chord_lands_on_its_screen(
         await settle(pilot)
         await pilot.press("down", "down")  # the third model is the highlighted one
         chosen = truth[2]
-        assert app.current_model_id == chosen["id"]
+        assert app.feed.highlighted == chosen["id"]
         start = "overview" if chord.name in {"scope", "log"} else "scope"
         await app.switch_mode(start)  # start somewhere else than the target
         await settle(pilot)
@@ -91,7 +91,7 @@ async def test_g_d_is_shown_disabled_and_refused_without_models(
         models = app.screen
         assert isinstance(models, ModelsScreen)
         assert models.table.row_count == 0
-        assert app.current_model_id is None
+        assert app.feed.highlighted is None
         await pilot.press("g")
         popup = app.screen
         assert isinstance(popup, WhichKeyScreen)
@@ -110,7 +110,7 @@ async def test_g_d_is_refused_when_nothing_is_highlighted(make_app: MakeApp) -> 
         await app.switch_mode("overview")
         await settle(pilot)
         overview = app.screen
-        app.current_model_id = None
+        app.feed.select(None)
         await pilot.press("g", "d")
         await wait_toast(pilot, NO_MODEL, severity="warning")
         assert app.screen_stack == [overview]

@@ -25,6 +25,7 @@ from xerotui.api.masking import mask_key
 from xerotui.launcher import SandboxInfo
 from xerotui.tui.screens.model_detail import ModelDetailScreen
 from xerotui.tui.screens.models import ModelsScreen
+from xerotui.tui.widgets.text_viewer import TextViewer
 
 SEED_LABELS = [
     "ID",
@@ -181,11 +182,16 @@ async def test_long_description_is_cut_and_f_shows_it_all(
         screen = await open_detail(pilot, model["id"])
         fields = screen.query_one("#detail-fields")
         cut = field_rows(fields)["Description"]
-        assert cut == f"{description[:120]}…  f: full text"
+        assert cut == f"{description[:120]}…  f: all {len(description):,} characters"
+        compare(field_rows(fields), model | {"description": cut})
         await pilot.press("f")
-        assert field_rows(fields)["Description"] == description
-        compare(field_rows(fields), model)
+        viewer = screen.query_one(TextViewer)
+        assert viewer.display
+        assert not screen.query_one("#detail-body").display
+        assert viewer.text == description
+        assert description[:40] in widget_text(viewer)
         await pilot.press("f")
+        assert not viewer.display
         assert field_rows(fields)["Description"] == cut
 
 

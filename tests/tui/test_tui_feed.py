@@ -54,7 +54,7 @@ async def test_switching_to_another_project_leaves_nothing_of_the_old_one(
         assert isinstance(screen, ModelsScreen)  # the old detail did not survive
         assert not any(isinstance(s, ModelDetailScreen) for s in app.screen_stack)
         assert ids(screen) == [m["id"] for m in other]
-        assert app.current_model_id in {m["id"] for m in other}
+        assert app.feed.highlighted in {m["id"] for m in other}
         await pilot.press("g", "o")
         await settle(pilot)
         assert isinstance(app.screen, OverviewScreen)

@@ -40,7 +40,7 @@ def status_counts(widget: Widget) -> dict[str, int]:
     for line in panel_lines(widget):
         if line.strip():
             words = line.split()
-            counts[words[0]] = int(words[-1].replace(",", ""))
+            counts[words[0]] = int(words[1].replace(",", ""))  # status, count, bar
     return counts
 
 
@@ -71,9 +71,11 @@ async def test_counts_shared_size_and_formats_match_the_server(
             "Models": f"{len(truth):,}",
             "Shared": f"{len(shared):,} in the public catalog",
             "Total size": size_1024(sum(m["size_bytes"] for m in truth)),
-            "Formats": ", ".join(f"{k} {v:,}" for k, v in sorted(formats.items())),
-            "Shared models": ", ".join(m["name"] for m in shared[:3]),
+            "Formats": ", ".join(f"{k} {v:,}" for k, v in formats.most_common()),
+            # the first three, and how many more: the count above is all of them
+            "Shared models": ", ".join(m["name"] for m in shared[:3]) + f" +{len(shared) - 3} more",
         }
+        assert len(shared) > 3  # the seed shares more than three (the +N more line is tested)
 
 
 async def test_newest_models_in_created_order(make_app: MakeApp, sandbox: SandboxInfo) -> None:

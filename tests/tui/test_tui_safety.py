@@ -130,10 +130,10 @@ async def test_after_an_error_in_a_screen_handler_the_screen_still_works(
             app.simulate_key("escape")
             await poll(lambda: app.screen is models, what="esc to close the modal")
             await poll(lambda: bool(models.query(ModelTable)), what="the table to be there")
-            before = app.current_model_id
+            before = app.feed.highlighted
             app.simulate_key("down")
             await poll(
-                lambda: app.current_model_id not in (None, before),
+                lambda: app.feed.highlighted not in (None, before),
                 what="the highlight to follow the cursor",
             )
     finally:

@@ -202,7 +202,7 @@ async def highlight(pilot: Pilot[Any], model_id: str) -> None:
     assert row is not None, f"{model_id} is not on the current page"
     screen.table.move_cursor(row=row, animate=False)
     await pilot.pause()
-    assert pilot.app.current_model_id == model_id  # type: ignore[attr-defined]
+    assert pilot.app.feed.highlighted == model_id  # type: ignore[attr-defined]
 
 
 async def open_detail(pilot: Pilot[Any], model_id: str) -> Any:

@@ -127,6 +127,24 @@ class ModelInventory:
                 changed[model.id] = previous
         return changed
 
+    def ids(self) -> set[str]:
+        return set(self._by_id)
+
+    def remove(self, model_ids: Iterable[str]) -> set[str]:
+        """Drop models (deleted on the server); returns the ids that were here."""
+        gone = {mid for mid in model_ids if mid in self._by_id}
+        if gone:
+            keep = [
+                (m, h)
+                for m, h in zip(self.models, self._haystacks, strict=True)
+                if m.id not in gone
+            ]
+            self.models = [m for m, _ in keep]
+            self._haystacks = [h for _, h in keep]
+            self._by_id = {m.id: m for m in self.models}
+            self._position = {m.id: i for i, m in enumerate(self.models)}
+        return gone
+
     def in_progress(self) -> list[Model]:
         """Models whose status is not terminal (validating, ...), newest first."""
         return [m for m in self.models if not is_terminal(m.status)]

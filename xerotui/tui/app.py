@@ -13,23 +13,25 @@ from typing import Any, ClassVar
 
 from textual import events, work
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.reactive import var
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import Input
 from textual.worker import Worker
 
+from xerotui.api.errors import XeroError
 from xerotui.api.requestlog import RequestLog
-from xerotui.api.schema import ModelList
 from xerotui.config.settings import Settings, save_settings
 from xerotui.launcher import SandboxProcess
-from xerotui.tui.chords import BY_NAME, CHORDS
+from xerotui.tui.chords import APP_BINDINGS, BY_NAME, CHORDS
 from xerotui.tui.commands import XeroCommands
+from xerotui.tui.host import Host
 from xerotui.tui.link import LinkState
 from xerotui.tui.link_watch import LinkWatch
-from xerotui.tui.model_feed import FeedUpdate, ModelFeed
+from xerotui.tui.model_feed import ModelFeed
 from xerotui.tui.safety import SafeApp
+from xerotui.tui.sanitize import one_line
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.session import Session
 from xerotui.tui.theme import DEFAULT_THEME, THEMES
@@ -68,17 +70,12 @@ class XeroApp(SafeApp):
     # 50 ms repaint delay would hold back the first frame). Without a connection yet, the
     # first-run screen covers it.
     DEFAULT_MODE = "models"
-    BINDINGS = [
-        Binding("g", "chord", "Go to…", id="app.chord"),
-        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS]
     COMMANDS = App.COMMANDS | {XeroCommands}
 
-    # App state that screens watch; neither is drawn by the app itself, so a change must not
-    # repaint the whole screen (the cursor sets current_model_id on every move).
+    # What the header says about the connection; screens watch it. Not drawn by the app
+    # itself, so a change must not repaint the whole screen.
     link: var[LinkState] = var(LinkState, always_update=True)
-    current_model_id: var[str | None] = var(None)
 
     def __init__(
         self,
@@ -92,40 +89,23 @@ class XeroApp(SafeApp):
         self.settings = settings
         self.request_log = session.client.log if session else (request_log or RequestLog())
         self.session_changed: Signal[Session] = Signal(self, "session-changed")
-        self.inventory_changed: Signal[FeedUpdate] = Signal(self, "inventory-changed")
         self.owned_sandbox: SandboxProcess | None = None
         self._settings_writer = ThreadPoolExecutor(1, thread_name_prefix="xerotui-settings")
-        self._first_page: asyncio.Future[ModelList] | None = None
         self.feed = ModelFeed(self)
-        self.watch_link = LinkWatch(self)
+        self.links = LinkWatch(self, self._show_link)
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = settings.theme if settings.theme in self.available_themes else DEFAULT_THEME
 
     async def on_load(self) -> None:
-        """Ask for the first page before the first screen is built, and give it a moment
-        (usually prefetched during start-up): the first frame then shows a filled table.
-        A slow server never blocks the screen for more than FIRST_PAGE_WAIT."""
-        self.request_log.subscribe(self.watch_link.on_request)  # the header follows every request
-        if self.session is None:
-            return
-        session = self.session
-        self.watch_link.announce(session)
-        if session.inventory.models:
-            return
-        request = asyncio.ensure_future(session.client.list_models(limit=100, offset=0))
-        self._first_page = request
-        done, _ = await asyncio.wait({request}, timeout=FIRST_PAGE_WAIT)
-        if done and request.exception() is None:
-            page = request.result()
-            session.inventory.replace(page.data, complete=not page.has_more)
-            if not page.has_more:
-                self._first_page = None  # nothing more to load: consumed here
+        """Ask for the first page before the first screen is built (see ModelFeed.prefetch)."""
+        self.request_log.subscribe(self.links.on_request)  # the header follows every request
+        if self.session is not None:
+            self.links.announce(self.session)
+            await self.feed.prefetch(FIRST_PAGE_WAIT)
 
-    def take_first_page(self) -> asyncio.Future[ModelList] | None:
-        """The start-up request for page one, once (the models screen's first load)."""
-        first, self._first_page = self._first_page, None
-        return first
+    def _show_link(self, link: LinkState) -> None:
+        self.link = link
 
     def on_mount(self) -> None:
         self.set_keymap(self.settings.keymap)
@@ -155,11 +135,7 @@ class XeroApp(SafeApp):
     async def _switch(self, session: Session) -> None:
         old, self.session = self.session, session
         self.feed.reset()  # the old session's loads stop before its client closes
-        stale = self.take_first_page()
-        if stale is not None:
-            stale.cancel()
-        self.current_model_id = None
-        self.watch_link.announce(session)
+        self.links.announce(session)
         self.session_changed.publish(session)
         # The models screen, nothing pushed on it; every other screen is rebuilt on demand
         # for the new session (a detail of the old project must not survive the switch).
@@ -198,10 +174,10 @@ class XeroApp(SafeApp):
         self.call_later(go)
 
     def action_open_detail(self) -> None:
-        if self.current_model_id is None:
+        if self.feed.highlighted is None:
             self.notify("Highlight a model in the list first (g l).", severity="warning")
         else:
-            self.open_detail(self.current_model_id)
+            self.open_detail(self.feed.highlighted)
 
     def on_key(self, event: events.Key) -> None:
         """A burst like `/llama` arrives before `/` has moved focus to the filter; the letters
@@ -222,7 +198,7 @@ class XeroApp(SafeApp):
         from xerotui.tui.screens.which_key import WhichKeyScreen
 
         self.push_screen(
-            WhichKeyScreen(has_model=self.current_model_id is not None), self._chord_chosen
+            WhichKeyScreen(has_model=self.feed.highlighted is not None), self._chord_chosen
         )
 
     async def _chord_chosen(self, name: str | None) -> None:
@@ -247,8 +223,14 @@ class XeroApp(SafeApp):
     def copy(self, text: str, *, what: str) -> None:
         """Copy to the clipboard (OSC 52 works over SSH and tmux) and say what was copied."""
         self.copy_to_clipboard(text)
-        preview = text if len(text) <= 60 else text[:57] + "…"
-        self.notify(preview, title=f"Copied {what}", timeout=4)
+        preview = one_line(text, limit=60)
+        self.notify(preview, title=f"Copied {what}", timeout=4, markup=False)
+
+    def adopt_sandbox(self, process: SandboxProcess) -> None:
+        self.owned_sandbox = process
+
+    def show_problem(self, error: XeroError, retry: Callable[[], object]) -> None:
+        self.links.problem(error, retry)
 
     def save_settings(self, **changes: Any) -> None:
         self.settings = self.settings.model_copy(update=changes)
@@ -270,7 +252,10 @@ class XeroApp(SafeApp):
         for signum in EXIT_SIGNALS:
             loop.remove_signal_handler(signum)
         self._settings_writer.shutdown(wait=True)  # the last choice is on disk before exit
-        if self._first_page is not None:
-            self._first_page.cancel()
+        self.feed.close()
         if self.session is not None:
             await self.session.client.aclose()
+
+
+def _implements_host(app: XeroApp) -> Host:
+    return app  # mypy checks here that XeroApp is a Host

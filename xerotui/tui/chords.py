@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.binding import Binding
+
 
 @dataclass(frozen=True)
 class Chord:
@@ -46,3 +48,10 @@ BY_NAME: dict[str, Chord] = {chord.name: chord for chord in CHORDS}
 
 # Screens reachable by a chord, in the order the header shows them.
 MODE_CHORDS: tuple[Chord, ...] = tuple(c for c in CHORDS if c.tab)
+
+# The app's own keys (everywhere): the chord prefix, help and quit.
+APP_BINDINGS: list[Binding] = [
+    Binding("g", "chord", "Go to…", id="app.chord"),
+    Binding("question_mark", "help", "Help", id="app.help"),
+    Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
+]

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from xerotui.tui.chords import CHORDS
+from xerotui.tui.host import host
 from xerotui.tui.screens.models import ModelsScreen
-
-if TYPE_CHECKING:
-    from xerotui.tui.app import XeroApp
 
 Entry = tuple[str, str, Callable[[], Any]]
 
@@ -25,8 +23,8 @@ class XeroCommands(Provider):
     """Go-to chords, the current screen's keys, and sort-by-column for the model table."""
 
     def entries(self) -> Iterator[Entry]:
-        app = cast("XeroApp", self.app)
-        keys = app.chord_keys()
+        app = self.app
+        keys = host(self.screen).chord_keys()
         for chord in CHORDS:
             yield (
                 f"Go to {chord.description}",

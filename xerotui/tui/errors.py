@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual.message_pump import MessagePump
 
 from xerotui.api.errors import NotImplementedByServerError, XeroError
 from xerotui.config.errors import ConfigError, KeychainError
+from xerotui.tui.host import host
+from xerotui.tui.sanitize import clean
 
-if TYPE_CHECKING:
-    from xerotui.tui.app import XeroApp
+MESSAGE_LIMIT = 600
+"""Characters of a server's message shown in a toast (the API log has all of it)."""
+
+
+def _toast_text(text: str) -> str:
+    if len(text) > MESSAGE_LIMIT:
+        text = text[: MESSAGE_LIMIT - 1] + "…"
+    return clean(text)
 
 
 def report(node: MessagePump, error: BaseException, *, doing: str = "") -> None:
@@ -18,20 +24,38 @@ def report(node: MessagePump, error: BaseException, *, doing: str = "") -> None:
 
     Known failures (API errors, config problems) become a toast with the title, the
     server's message, and code / HTTP status / request id. Anything else is a bug: it opens
-    the error modal with the traceback so it can be reported.
+    the error modal with the traceback so it can be reported. Server text is sanitised and
+    never read as markup.
     """
     prefix = f"{doing}: " if doing else ""
     app = node.app
     if isinstance(error, NotImplementedByServerError):
-        app.notify(f"{prefix}{error.message}", title=error.title, severity="information")
+        app.notify(
+            _toast_text(f"{prefix}{error.message}"),
+            title=error.title,
+            severity="information",
+            markup=False,
+        )
     elif isinstance(error, XeroError):
         lines = [f"{prefix}{error.message}"]
         if error.param:
             lines.append(f"field: {error.param}")
         if error.detail:
             lines.append(error.detail)
-        app.notify("\n".join(lines), title=error.title, severity="error", timeout=10)
+        app.notify(
+            _toast_text("\n".join(lines)),
+            title=error.title,
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
     elif isinstance(error, ConfigError | KeychainError):
-        app.notify(f"{prefix}{error}", title="Configuration problem", severity="error", timeout=12)
+        app.notify(
+            _toast_text(f"{prefix}{error}"),
+            title="Configuration problem",
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
     else:
-        cast("XeroApp", app).show_unexpected_error(error, doing=doing)
+        host(node).show_unexpected_error(error, doing=doing)

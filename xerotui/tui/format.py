@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from rich.text import Text
 
 from xerotui.api.schema import FAILURE_STATUSES, SUCCESS_STATUSES
+from xerotui.tui.sanitize import one_line
+
+V = TypeVar("V")
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
@@ -25,7 +30,7 @@ def status_text(status: str | None, frame: int | None = None) -> Text:
     Colours use plain names so they read on every theme: green for success, red for
     failure, yellow for work in progress.
     """
-    label = status or "unknown"
+    label = one_line(status, "unknown", limit=40)
     kind = status_kind(status)
     if kind == "success":
         return Text(f"● {label}", style="green")
@@ -78,6 +83,15 @@ def http_status_text(status: int | None) -> Text:
         return Text("—", style="bold red")
     style = "green" if status < 300 else "yellow" if status < 400 else "bold red"
     return Text(str(status), style=style)
+
+
+def or_unknown(format_value: Callable[[V], str], value: V) -> str:
+    """`format_value(value)`, or `? (value)` when the value cannot be shown (a date out of
+    range): the rest of the screen is still drawn."""
+    try:
+        return format_value(value)
+    except (ValueError, OverflowError, OSError, TypeError):
+        return f"? ({one_line(repr(value), limit=40)})"
 
 
 def yes_no(value: bool | None) -> str:

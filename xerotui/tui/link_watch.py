@@ -7,7 +7,7 @@ failure at start-up deserves the full connection-problem screen rather than a to
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xerotui.api.errors import (
     AuthError,
@@ -20,10 +20,12 @@ from xerotui.api.errors import (
     XeroError,
 )
 from xerotui.api.requestlog import RequestRecord
+from xerotui.tui.host import host
 from xerotui.tui.link import LinkKind, LinkState
 
 if TYPE_CHECKING:
-    from xerotui.tui.app import XeroApp
+    from textual.app import App
+
     from xerotui.tui.session import Session
 
 # Failures that leave an empty dashboard at start-up get the problem screen with retry
@@ -51,20 +53,26 @@ def trouble(error: XeroError) -> str:
 
 
 class LinkWatch:
-    def __init__(self, app: XeroApp) -> None:
+    """Decides the header's connection state; `show` puts it on screen."""
+
+    def __init__(self, app: App[Any], show: Callable[[LinkState], None]) -> None:
         self.app = app
+        self.show = show
 
     def _show(self, kind: LinkKind, detail: str) -> None:
-        session = self.app.session
+        session = host(self.app).session
         profile, project = (session.profile, session.project) if session else ("", "")
-        self.app.link = LinkState(kind, profile, project, detail)
+        self.show(LinkState(kind, profile, project, detail))
 
     def announce(self, session: Session) -> None:
-        self.app.link = LinkState("connecting", session.profile, session.project, "connecting…")
+        self.show(LinkState("connecting", session.profile, session.project, "connecting…"))
 
     def on_request(self, record: RequestRecord) -> None:
-        """Every request of the session: a failed model list turns the header red."""
-        if self.app.session is None:
+        """Every request of the session: a failed model list turns the header red.
+        Requests of another client (testing a profile before switching to it) say nothing
+        about this connection."""
+        session = host(self.app).session
+        if session is None or not session.sent(record):
             return
         listing = record.endpoint_key == "models.list"
         if record.status is None:
@@ -84,6 +92,7 @@ class LinkWatch:
         from xerotui.tui.screens.connection_problem import ConnectionProblemScreen
 
         app = self.app
+        session = host(app).session
         if not isinstance(error, CONNECTION_ERRORS):
             report(app, error, doing="Loading models")
             return
@@ -96,6 +105,6 @@ class LinkWatch:
             if choice == "retry":
                 retry()
             elif choice == "connection":
-                await app.action_goto("connection")
+                await app.run_action("app.goto('connection')")
 
-        app.push_screen(ConnectionProblemScreen(error, app.session), chosen)
+        app.push_screen(ConnectionProblemScreen(error, session), chosen)

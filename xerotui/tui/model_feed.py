@@ -1,8 +1,10 @@
-"""ModelFeed: the app's one loader of the model list. Screens only subscribe and draw.
+"""ModelFeed: the app's one owner of the model list and of the selection.
 
-One app-level worker group loads pages (a new load cancels the running one, whichever
-screen asked), so the models table and the overview always show the same inventory.
-Every step is published on `app.inventory_changed` as a FeedUpdate.
+It loads pages (one app-level worker group: a new load cancels the running one, whichever
+screen asked), holds the start-up request for page one, merges what the server confirmed
+(an edit, a delete, a fresher copy) at once, and keeps the selection — the highlighted
+model and the marks — so a chord or a palette command on any screen acts on the same
+models. Every change is published on `changed` as a FeedUpdate; screens subscribe and draw.
 
 The periodic refresh is cheap on big projects: it reads the first page (new models arrive
 there, newest first) and the models still in progress; only when the project changed size
@@ -13,17 +15,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual.signal import Signal
 from textual.worker import Worker
 
 from xerotui.api.errors import XeroError
-from xerotui.api.inventory import LoadProgress
-from xerotui.api.schema import Model
+from xerotui.api.inventory import LoadProgress, ModelInventory
+from xerotui.api.schema import Model, ModelList
+from xerotui.tui.host import host
 
 if TYPE_CHECKING:
-    from xerotui.tui.app import XeroApp
+    from textual.app import App
+
+    from xerotui.tui.session import Session
 
 GROUP = "models-load"
 FULL_RELOAD_UP_TO = 500
@@ -40,19 +47,76 @@ class FeedUpdate:
     """While pages are still arriving; None once the inventory is whole again."""
     changed: dict[str, str] = field(default_factory=dict)
     """{model id: previous status} for each status this update changed."""
+    removed: frozenset[str] = frozenset()
+    """Models that are gone (deleted here or elsewhere)."""
+    updated: frozenset[str] = frozenset()
+    """Models whose fields changed (an edit, a fresher copy), whatever the status did."""
 
 
 class ModelFeed:
-    def __init__(self, app: XeroApp) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self.app = app
+        self.changed: Signal[FeedUpdate] = Signal(app, "feed-changed")
         self.progress: LoadProgress | None = None
         self.loaded_once = False
+        self.highlighted: str | None = None
+        """The model under the cursor of the models table (None: no visible row)."""
+        self.marks: set[str] = set()
+        self._first_page: asyncio.Future[ModelList] | None = None
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def session(self) -> Session | None:
+        return host(self.app).session
+
+    @property
+    def inventory(self) -> ModelInventory:
+        session = self.session
+        return session.inventory if session is not None else ModelInventory()
 
     @property
     def loading(self) -> bool:
         return any(
             w.group == GROUP and not w.is_finished and not w.is_cancelled for w in self.app.workers
         )
+
+    # ------------------------------------------------------------------ selection
+
+    def select(self, model_id: str | None) -> None:
+        """The models table's cursor moved (None: no row is visible)."""
+        self.highlighted = model_id
+
+    def toggle_mark(self, model_id: str) -> None:
+        self.marks ^= {model_id}
+
+    def targets(self) -> list[str]:
+        """What an action applies to: the marked models, else the highlighted one."""
+        if self.marks:
+            return [m.id for m in self.inventory.models if m.id in self.marks]
+        return [self.highlighted] if self.highlighted is not None else []
+
+    # ------------------------------------------------------------------ loading
+
+    async def prefetch(self, wait: float) -> None:
+        """Ask for page one before the first screen is built and give it up to `wait`
+        seconds (it is usually prefetched during start-up): the first frame then shows a
+        filled table, and a slow server never holds the screen back for longer."""
+        session = self.session
+        if session is None or session.inventory.models:
+            return
+        request = asyncio.ensure_future(session.client.list_models(limit=100, offset=0))
+        self._first_page = request
+        done, _ = await asyncio.wait({request}, timeout=wait)
+        if done and request.exception() is None:
+            page = request.result()
+            session.inventory.replace(page.data, complete=not page.has_more)
+            if not page.has_more:
+                self._first_page = None  # nothing more to load: consumed here
+
+    def _take_first_page(self) -> asyncio.Future[ModelList] | None:
+        first, self._first_page = self._first_page, None
+        return first
 
     def load(self, *, quiet: bool = False) -> Worker[None]:
         """(Re)load every page; a load already running is cancelled."""
@@ -66,7 +130,7 @@ class ModelFeed:
 
     def ensure_loaded(self) -> None:
         """Load unless the inventory is whole or a load is under way."""
-        session = self.app.session
+        session = self.session
         if session is None or self.loading:
             return
         if session.inventory.complete:
@@ -75,25 +139,63 @@ class ModelFeed:
             self.load()
 
     def reset(self) -> None:
-        """A new session: stop the old one's loads and forget what it had loaded."""
+        """A new session: stop the old one's loads, forget its selection and its page one."""
         self.app.workers.cancel_group(self.app, GROUP)
+        stale = self._take_first_page()
+        if stale is not None:
+            stale.cancel()
         self.progress = None
         self.loaded_once = False
+        self.highlighted = None
+        self.marks.clear()
+
+    def close(self) -> None:
+        """The app is ending: drop the start-up request if nobody took it."""
+        stale = self._take_first_page()
+        if stale is not None:
+            stale.cancel()
+
+    # ------------------------------------------------------------------ changes
 
     def merge(self, model: Model) -> None:
-        """A screen fetched a fresher copy of one model: put it in and tell the others."""
-        session = self.app.session
-        if session is not None:
-            previous = session.inventory.update(model)
-            changed = {model.id: previous} if previous is not None else {}
-            self.publish(FeedUpdate(self.progress, changed))
+        """The server confirmed a fresher copy of one model: put it in, tell the others."""
+        self.merge_many([model])
+
+    def merge_many(self, models: Iterable[Model]) -> None:
+        inventory = self.inventory
+        changed: dict[str, str] = {}
+        updated: set[str] = set()
+        for model in models:
+            if inventory.get(model.id) is None:
+                continue
+            previous = inventory.update(model)
+            updated.add(model.id)
+            if previous is not None:
+                changed[model.id] = previous
+        if updated:
+            self.publish(FeedUpdate(self.progress, changed, updated=frozenset(updated)))
+
+    def remove(self, model_ids: Iterable[str]) -> None:
+        """Models the server deleted: out of the list, the marks and the cursor."""
+        removed = frozenset(self.inventory.remove(model_ids))
+        if removed:
+            self.publish(FeedUpdate(self.progress, removed=removed))
 
     def publish(self, update: FeedUpdate | None = None) -> None:
-        self.app.inventory_changed.publish(update or FeedUpdate(self.progress))
+        update = update or FeedUpdate(self.progress)
+        if update.progress is None:  # the inventory is whole: forget marks of vanished models
+            self.marks &= self.inventory.ids()
+        else:
+            self.marks -= update.removed
+        if self.highlighted in update.removed:
+            self.highlighted = None
+        self.changed.publish(update)
+
+    # ------------------------------------------------------------------ refresh
 
     def periodic(self) -> None:
         """The refresh timer: only once loaded, never on top of a running load."""
-        if self.app.session is not None and self.loaded_once and not self.loading:
+        if self.session is not None and self.loaded_once and not self.loading:
             self.app.run_worker(
                 self._refresh(),
                 group=GROUP,
@@ -102,17 +204,23 @@ class ModelFeed:
             )
 
     async def _load(self, *, quiet: bool = False) -> None:
-        session = self.app.session
+        session = self.session
         if session is None:
             return
+        before = session.inventory.ids()
         pages = session.inventory.load(
-            session.client, page_size=100, first_page=self.app.take_first_page()
+            session.client, page_size=100, first_page=self._take_first_page()
         )
         try:
             async with contextlib.aclosing(pages):
                 async for progress in pages:
                     self.progress = None if progress.done else progress
-                    self.publish(FeedUpdate(self.progress, progress.changed))
+                    removed = (
+                        frozenset(before - session.inventory.ids())
+                        if progress.done
+                        else frozenset()
+                    )
+                    self.publish(FeedUpdate(self.progress, progress.changed, removed=removed))
         except XeroError as error:
             self.progress = None
             self.publish()
@@ -121,7 +229,7 @@ class ModelFeed:
         self.loaded_once = True
 
     async def _refresh(self) -> None:
-        session = self.app.session
+        session = self.session
         if session is None:
             return
         inventory = session.inventory
@@ -150,6 +258,6 @@ class ModelFeed:
         from xerotui.tui.errors import report
 
         if not self.loaded_once:
-            self.app.watch_link.problem(error, retry=self.load)
+            host(self.app).show_problem(error, retry=self.load)
         elif not quiet:
             report(self.app, error, doing="Refreshing models")

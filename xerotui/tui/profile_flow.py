@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from xerotui.api.errors import AuthError, PermissionDeniedError, XeroError
 from xerotui.api.health import ConnectionCheck, check_connection
 from xerotui.config.errors import ConfigError
 from xerotui.config.profiles import ProfileStore
+from xerotui.tui.host import Host
 from xerotui.tui.session import Session, open_session
 from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
 
-if TYPE_CHECKING:
-    from xerotui.tui.app import XeroApp
-
 
 async def adopt_profile(
-    app: XeroApp, form: ProfileForm, values: ProfileValues
+    app: Host, form: ProfileForm, values: ProfileValues
 ) -> tuple[Session, ConnectionCheck] | None:
     """Test the values and save them as a profile; nothing is saved unless the server
     accepts the key. On failure the reason is shown on the form (the values stay) and None

@@ -49,9 +49,17 @@ def clean(text: str, *, newlines: bool = True) -> str:
     return cleaned
 
 
-def one_line(text: str | None, empty: str = "-") -> str:
-    """For table cells and headings: cleaned, newlines shown as `⏎`."""
-    return clean(text, newlines=False) if text else empty
+ONE_LINE_LIMIT = 240
+"""A one-line value longer than this is cut (a cell never measures a megabyte)."""
+
+
+def one_line(text: str | None, empty: str = "-", *, limit: int = ONE_LINE_LIMIT) -> str:
+    """For table cells and headings: cleaned, newlines shown as `⏎`, cut at `limit`."""
+    if not text:
+        return empty
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return clean(text, newlines=False)
 
 
 def safe(text: str | None, style: str = "", *, newlines: bool = True, empty: str = "-") -> Text:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from xerotui.api.client import XeroClient
 from xerotui.api.inventory import ModelInventory
 from xerotui.api.prefetch import Prefetch
-from xerotui.api.requestlog import RequestLog
+from xerotui.api.requestlog import RequestLog, RequestRecord
 from xerotui.launcher import SandboxInfo
 
 
@@ -32,6 +32,12 @@ class Session:
     @property
     def masked_key(self) -> str:
         return self.client.api_key_masked
+
+    def sent(self, record: RequestRecord) -> bool:
+        """Whether this session's client made the request (the log is shared by all)."""
+        return record.key_masked == self.masked_key and record.url.startswith(
+            f"{self.client.root}/"
+        )
 
 
 def open_session(

@@ -14,9 +14,27 @@ from textual.widgets.data_table import RowKey
 
 from xerotui.api.requestlog import RequestRecord
 from xerotui.tui.format import clock_text, http_status_text
+from xerotui.tui.sanitize import one_line
 from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.widgets.filter_bar import FilterBar
 from xerotui.tui.widgets.request_detail import RequestDetail
+
+FIXED = (("time", "Time", 12), ("method", "Method", 6), ("status", "Status", 6), ("ms", "ms", 5))
+REQUEST_ID = 28
+"""A request id of the sandbox (`req_` + 24 hex); longer ones end in …."""
+CODE = 22
+
+
+def column_widths(width: int) -> dict[str, int]:
+    """Every column fits `width` cells: the path takes what the others leave; below 100
+    columns the request id goes (the detail panel under the table shows it)."""
+    widths = {key: size for key, _, size in FIXED}
+    widths["code"] = CODE
+    if width >= 100:
+        widths["request"] = REQUEST_ID
+    used = sum(widths.values()) + 2 * (len(widths) + 1) + 2  # padding, scrollbar
+    widths["path"] = max(16, width - used)
+    return widths
 
 
 class ApiLogScreen(XeroScreen):
@@ -26,7 +44,7 @@ class ApiLogScreen(XeroScreen):
     MODE = "log"
     BINDINGS = [
         Binding("e", "errors_only", "Errors only", id="log.errors"),
-        Binding("slash", "filter", "Filter", id="log.filter", key_display="/"),
+        Binding("slash", "filter", "Filter", id="log.filter"),
         Binding("escape", "clear_filter", "Clear filter", id="log.clear_filter", show=False),
         Binding("y", "copy_request_id", "Copy request id", id="log.copy_request_id"),
         Binding("ctrl+l", "clear", "Clear log", id="log.clear"),
@@ -39,6 +57,7 @@ class ApiLogScreen(XeroScreen):
         self.shown: list[RequestRecord] = []
         self._row_keys: deque[RowKey] = deque()
         self._unsubscribe: Callable[[], None] = lambda: None
+        self._widths: dict[str, int] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="log-summary")
@@ -55,19 +74,27 @@ class ApiLogScreen(XeroScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#log-detail").border_title = "Request"
-        for key, label, width in (
-            ("time", "Time", 12),
-            ("method", "Method", 6),
-            ("status", "Status", 6),
-            ("ms", "ms", 5),
-            ("code", "Error code", None),
-            ("path", "Path", None),
-            ("request", "Request id", None),
-        ):
-            self.table.add_column(label, key=key, width=width)
-        self._unsubscribe = self.xapp.request_log.subscribe(self._on_record)
-        self.rebuild()
+        self._unsubscribe = self.host.request_log.subscribe(self._on_record)
         self.set_focus(self.table)
+        self.rebuild()
+
+    def on_resize(self) -> None:
+        if column_widths(self.size.width) != self._widths:
+            self.rebuild()
+
+    def _columns(self) -> None:
+        """(Re)build the columns for the current width."""
+        widths = column_widths(self.size.width)
+        if widths == self._widths:
+            return
+        self._widths = widths
+        labels = {"code": "Error code", "path": "Path", "request": "Request id"}
+        labels |= {key: label for key, label, _ in FIXED}
+        table = self.table
+        table.clear(columns=True)
+        for key in ("time", "method", "status", "ms", "code", "path", "request"):
+            if key in widths:
+                table.add_column(labels[key], key=key, width=widths[key])
 
     def on_unmount(self) -> None:
         self._unsubscribe()
@@ -92,29 +119,33 @@ class ApiLogScreen(XeroScreen):
         return needle in hay.lower()
 
     def rebuild(self) -> None:
+        self._columns()
         table = self.table
         table.clear()
-        self.shown = [r for r in self.xapp.request_log.records() if self.matches(r)]
+        self.shown = [r for r in self.host.request_log.records() if self.matches(r)]
         self._row_keys = deque(table.add_row(*self.cells(record)) for record in self.shown)
-        if self.shown:
-            table.move_cursor(row=len(self.shown) - 1, animate=False)
+        if self.shown:  # the newest request, on screen and highlighted
+            table.move_cursor(row=len(self.shown) - 1, animate=False, scroll=False)
+            self.call_after_refresh(table.scroll_end, animate=False, immediate=True)
         self.show_summary()
         self.show_selected()
 
-    @staticmethod
-    def cells(record: RequestRecord) -> list[Text | str]:
+    def cells(self, record: RequestRecord) -> list[Text | str]:
         error = record.is_error
-        path = Text(record.target, style="red" if error else "")
+        path = Text(one_line(record.target, limit=400), style="red" if error else "")
         attempt = f" ↻{record.attempt}" if record.attempt > 1 else ""
-        return [
+        code = one_line(record.error_code, "", limit=40) + attempt
+        cells: list[Text | str] = [
             clock_text(record.started),
             Text(record.method, style="bold"),
             http_status_text(record.status),
             Text(f"{record.latency_ms:.0f}", justify="right"),
-            Text((record.error_code or "") + attempt, style="bold red" if error else "dim"),
+            Text(code, style="bold red" if error else "dim"),
             path,
-            record.request_id or "-",
         ]
+        if "request" in self._widths:
+            cells.append(Text(one_line(record.request_id)))
+        return cells
 
     def _on_record(self, record: RequestRecord) -> None:
         if not self.matches(record):
@@ -124,7 +155,7 @@ class ApiLogScreen(XeroScreen):
         following = not self.shown or table.cursor_row >= len(self.shown) - 1
         self.shown.append(record)
         self._row_keys.append(table.add_row(*self.cells(record)))
-        if len(self.shown) > self.xapp.request_log.maxlen:  # the log forgot it: so do we
+        if len(self.shown) > self.host.request_log.maxlen:  # the log forgot it: so do we
             self.shown.pop(0)
             table.remove_row(self._row_keys.popleft())
         if following:
@@ -132,7 +163,7 @@ class ApiLogScreen(XeroScreen):
         self.show_summary()
 
     def show_summary(self) -> None:
-        records = self.xapp.request_log.records()
+        records = self.host.request_log.records()
         errors = sum(1 for r in records if r.is_error)
         text = Text.assemble(
             (f"{len(records):,} request{'s' if len(records) != 1 else ''}", "bold"),
@@ -142,7 +173,7 @@ class ApiLogScreen(XeroScreen):
         if self.errors_only:
             text.append("  ·  showing errors only (e)", style="yellow")
         if self.query_text:
-            text.append(f"  ·  filter “{self.query_text}”", style="yellow")
+            text.append(f"  ·  filter “{one_line(self.query_text, limit=60)}”", style="yellow")
         self.query_one("#log-summary", Static).update(text)
 
     def selected(self) -> RequestRecord | None:
@@ -191,8 +222,8 @@ class ApiLogScreen(XeroScreen):
     def action_copy_request_id(self) -> None:
         record = self.selected()
         if record and record.request_id:
-            self.xapp.copy(record.request_id, what="request id")
+            self.host.copy(record.request_id, what="request id")
 
     def action_clear(self) -> None:
-        self.xapp.request_log.clear()
+        self.host.request_log.clear()
         self.rebuild()

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
 
+from xerotui.tui.host import Host, host
 from xerotui.tui.link import LinkState
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.widgets.footer import XeroFooter
 from xerotui.tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
-    from xerotui.tui.app import XeroApp
     from xerotui.tui.session import Session
 
 
@@ -24,18 +24,18 @@ class XeroScreen(SafeDispatch, Screen[None]):
     MODE: ClassVar[str] = ""
 
     @property
-    def xapp(self) -> XeroApp:
-        return cast("XeroApp", self.app)
+    def host(self) -> Host:
+        return host(self)
 
     @property
     def session(self) -> Session:
-        session = self.xapp.session
+        session = self.host.session
         if session is None:  # screens are only shown once connected
             raise RuntimeError("no session")
         return session
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(self.MODE, self.xapp.chord_keys())
+        yield StatusHeader(self.MODE, self.host.chord_keys())
         yield from self.compose_body()
         yield XeroFooter()
 

@@ -15,6 +15,7 @@ from xerotui.api.health import check_connection
 from xerotui.config.errors import ConfigError
 from xerotui.config.profiles import Profile, ProfileStore
 from xerotui.tui.errors import report
+from xerotui.tui.sanitize import one_line
 from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.screens.profile_form_screen import ProfileFormScreen
 from xerotui.tui.session import open_session
@@ -61,7 +62,7 @@ class ConnectionScreen(XeroScreen):
             ("key", "API key"),
         ):
             self.table.add_column(label, key=key)
-        self.xapp.session_changed.subscribe(self, self._on_session_changed)
+        self.host.session_changed.subscribe(self, self._on_session_changed)
         self.redraw()
         self.load_profiles()
         self.table.focus()
@@ -74,12 +75,12 @@ class ConnectionScreen(XeroScreen):
         session = self.session
         key = session.api_key if self.reveal else session.masked_key
         rows: list[Row] = [
-            ("Profile", session.profile),
-            ("Origin", session.origin),
-            ("Base URL", session.base_url),
-            ("Project", session.project),
+            ("Profile", one_line(session.profile)),
+            ("Origin", one_line(session.origin)),
+            ("Base URL", one_line(session.base_url)),
+            ("Project", one_line(session.project)),
             ("API key", Text(key, style="bold yellow") if self.reveal else key),
-            ("Chat URL", f"{session.client.root}/{session.project}/<endpoint>/v1/chat/completions"),
+            ("Chat URL", one_line(session.client.chat_url("SLUG").replace("SLUG", "<endpoint>"))),
             ("Test", self.test_result),
         ]
         self.query_one("#conn-current", FieldList).show(rows)
@@ -104,7 +105,13 @@ class ConnectionScreen(XeroScreen):
                 if profile.key_origin == "keychain"
                 else profile.masked_key
             )
-            table.add_row(mark, profile.name, profile.source, profile.base_url, key)
+            table.add_row(
+                mark,
+                Text(one_line(profile.name)),
+                Text(one_line(profile.source)),
+                Text(one_line(profile.base_url)),
+                Text(one_line(key)),
+            )
         count = len(profiles)
         title = Text.assemble(
             ("Profiles", "bold"),
@@ -141,7 +148,7 @@ class ConnectionScreen(XeroScreen):
                 profile.api_key or "",
                 profile=profile.name,
                 origin=f"profile {profile.name} ({profile.source})",
-                log=self.xapp.request_log,
+                log=self.host.request_log,
             )
         except (ConfigError, ValueError) as error:
             report(self, error, doing=f"Using profile {profile.name}")
@@ -155,8 +162,10 @@ class ConnectionScreen(XeroScreen):
         except asyncio.CancelledError:  # enter again, on another profile
             await session.client.aclose()
             raise
-        self.app.notify(f"Now using profile {profile.name}", title="Profile switched")
-        self.xapp.connect(session)
+        self.app.notify(
+            f"Now using profile {one_line(profile.name)}", title="Profile switched", markup=False
+        )
+        self.host.connect(session)
 
     @work(group="test", exclusive=True, exit_on_error=False, description="Testing connection")
     async def action_test(self) -> None:
@@ -165,7 +174,9 @@ class ConnectionScreen(XeroScreen):
         try:
             check = await check_connection(self.session.client)
         except XeroError as error:
-            self.test_result = Text(f"{error.title}: {error.message} · {error.detail}", "bold red")
+            self.test_result = Text(
+                one_line(f"{error.title}: {error.message} · {error.detail}", limit=400), "bold red"
+            )
         else:
             models = f" · {check.models:,} models" if check.models is not None else ""
             self.test_result = Text(

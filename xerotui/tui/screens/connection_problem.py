@@ -18,6 +18,7 @@ from xerotui.api.errors import (
     XeroError,
 )
 from xerotui.tui.safety import SafeDispatch
+from xerotui.tui.sanitize import clean, one_line
 from xerotui.tui.session import Session
 from xerotui.tui.widgets.field_list import FieldList
 from xerotui.tui.widgets.footer import XeroFooter
@@ -78,16 +79,16 @@ class ConnectionProblemScreen(SafeDispatch, ModalScreen[str]):
     def update_error(self, error: XeroError) -> None:
         self.error = error
         self.query_one("#problem-title", Static).update(Text(error.title, style="bold red"))
-        self.query_one("#problem-message", Static).update(error.message)
+        self.query_one("#problem-message", Static).update(Text(clean(error.message[:2000])))
         session = self.session
         self.query_one("#problem-facts", FieldList).show(
             [
-                ("Base URL", session.base_url if session else "-"),
-                ("Profile", f"{session.profile} ({session.origin})" if session else "-"),
+                ("Base URL", one_line(session.base_url) if session else "-"),
+                ("Profile", one_line(f"{session.profile} ({session.origin})") if session else "-"),
                 ("API key", session.masked_key if session else "-"),
-                ("Error code", error.code or "-"),
+                ("Error code", one_line(error.code)),
                 ("HTTP status", str(error.status) if error.status else "no response"),
-                ("Request id", error.request_id or "-"),
+                ("Request id", one_line(error.request_id)),
             ]
         )
         self.query_one("#problem-advice", Static).update(Text(advice(error), style="italic"))

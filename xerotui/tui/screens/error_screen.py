@@ -9,8 +9,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from xerotui.tui.safety import SafeDispatch
+from xerotui.tui.sanitize import clean
 
-class ErrorScreen(ModalScreen[None]):
+
+class ErrorScreen(SafeDispatch, ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="error.close"),
         Binding("c", "copy", "Copy traceback", id="error.copy"),
@@ -26,7 +29,7 @@ class ErrorScreen(ModalScreen[None]):
         with Vertical(id="error-modal", classes="dialog"):
             yield Static(Text("Unexpected error", style="bold red"))
             what = f"While {self.doing.lower()}: " if self.doing else ""
-            yield Static(Text(f"{what}{type(self.error).__name__}: {self.error}"))
+            yield Static(Text(clean(f"{what}{type(self.error).__name__}: {self.error}"[:2000])))
             yield Static(
                 Text(
                     "This is a bug in xerotui. Nothing was lost and you can keep working. "
@@ -35,7 +38,7 @@ class ErrorScreen(ModalScreen[None]):
                 )
             )
             with VerticalScroll(id="error-trace"):
-                yield Static(Text(self.trace, style="dim"))
+                yield Static(Text(clean(self.trace[-20_000:]), style="dim"))
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.trace)

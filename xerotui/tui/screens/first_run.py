@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,14 +14,13 @@ from textual.widgets import Button, Static
 
 from xerotui.config import paths
 from xerotui.launcher import SandboxProcess, SandboxStartError
+from xerotui.tui.host import Host, host
 from xerotui.tui.profile_flow import adopt_profile
 from xerotui.tui.safety import SafeDispatch
+from xerotui.tui.sanitize import clean
 from xerotui.tui.session import open_demo_session
 from xerotui.tui.widgets.footer import XeroFooter
 from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
-
-if TYPE_CHECKING:
-    from xerotui.tui.app import XeroApp
 
 WELCOME = (
     "[b]Welcome to xerotui[/b]\n\n"
@@ -46,8 +45,8 @@ class FirstRunScreen(SafeDispatch, Screen[None]):
     ]
 
     @property
-    def xapp(self) -> XeroApp:
-        return cast("XeroApp", self.app)
+    def host(self) -> Host:
+        return host(self)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="first-run"):
@@ -80,11 +79,10 @@ class FirstRunScreen(SafeDispatch, Screen[None]):
             info = await asyncio.to_thread(process.start)
         except (SandboxStartError, OSError) as error:
             button.disabled = False
-            note.update(f"[red]{error}[/red]")
+            note.update(Text(clean(str(error)), style="red"))
             return
-        app = self.xapp
-        app.owned_sandbox = process
-        app.connect(open_demo_session(info, app.request_log))
+        self.host.adopt_sandbox(process)
+        self.host.connect(open_demo_session(info, self.host.request_log))
 
     @on(ProfileForm.Submitted)
     def _submitted(self, event: ProfileForm.Submitted) -> None:
@@ -92,6 +90,6 @@ class FirstRunScreen(SafeDispatch, Screen[None]):
 
     @work(group="profile-save", exclusive=True, exit_on_error=False, description="Saving profile")
     async def save(self, values: ProfileValues) -> None:
-        adopted = await adopt_profile(self.xapp, self.query_one(ProfileForm), values)
+        adopted = await adopt_profile(self.host, self.query_one(ProfileForm), values)
         if adopted is not None:
-            self.xapp.connect(adopted[0])
+            self.host.connect(adopted[0])

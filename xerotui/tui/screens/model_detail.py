@@ -1,4 +1,8 @@
-"""Model detail (`enter`, `g d`): every field of the seed's detail view, capabilities, JSON."""
+"""Model detail (`enter`, `g d`): every field of the seed's detail view, capabilities, JSON.
+
+Every value came from the server: it is sanitised and never read as markup, and a value that
+cannot be shown shows as `?`. A long description is cut at 120 characters as xeroctl does;
+`f` shows all of it in a viewer that costs only what is on screen, whatever its size."""
 
 from __future__ import annotations
 
@@ -16,11 +20,22 @@ from textual.widgets import Static
 from xerotui.api.errors import NotFoundError, XeroError
 from xerotui.api.schema import Model
 from xerotui.tui.errors import report
-from xerotui.tui.format import context_text, datetime_text, human_count, status_text, yes_no
+from xerotui.tui.format import (
+    context_text,
+    datetime_text,
+    human_count,
+    or_unknown,
+    status_text,
+    yes_no,
+)
+from xerotui.tui.sanitize import clean, one_line
 from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.widgets.field_list import FieldList, Row
+from xerotui.tui.widgets.text_viewer import TextViewer
 
 DESCRIPTION_LIMIT = 120
+SYNTAX_LIMIT = 50_000
+"""JSON up to this many characters is coloured; beyond, it is shown plain (and lazily)."""
 
 # Extended fields beyond the seed's detail view: label and how to show the value.
 MORE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -44,7 +59,7 @@ def _value(value: object) -> str:
         return yes_no(value)
     if isinstance(value, int):
         return f"{value:,}"
-    return str(value)
+    return one_line(str(value))
 
 
 class ModelDetailScreen(XeroScreen):
@@ -54,6 +69,7 @@ class ModelDetailScreen(XeroScreen):
     MODE = "models"
     BINDINGS = [
         Binding("escape", "back", "Back", id="detail.back"),
+        Binding("q", "back", "Back", id="detail.q", show=False),
         Binding("f", "full", "Full description", id="detail.full"),
         Binding("j", "json", "JSON", id="detail.json"),
         Binding("y", "copy_id", "Copy id", id="detail.copy_id"),
@@ -79,10 +95,12 @@ class ModelDetailScreen(XeroScreen):
                 yield FieldList(id="detail-more", classes="panel")
         with VerticalScroll(id="detail-json"):
             yield Static(id="detail-json-body")
+        yield TextViewer(id="detail-text")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#detail-json").display = False
+        self.query_one("#detail-text").display = False
         self.query_one("#detail-capabilities").border_title = "Capabilities"
         self.query_one("#detail-more").border_title = "More"
         self.model = self.session.inventory.get(self.model_id)
@@ -103,7 +121,7 @@ class ModelDetailScreen(XeroScreen):
             report(self, error, doing="Loading model")
             return
         self.model, self.loaded = model, True
-        self.xapp.feed.merge(model)
+        self.host.feed.merge(model)
         self.redraw()
         self.refresh_bindings()
 
@@ -111,31 +129,53 @@ class ModelDetailScreen(XeroScreen):
         model = self.model
         title = self.query_one("#detail-title", Static)
         if model is None:
-            title.update(Text(f"Loading {self.model_id}…", style="dim"))
+            title.update(Text(f"Loading {one_line(self.model_id)}…", style="dim"))
             return
-        heading = Text.assemble((model.name or model.id, "bold"), "  ", status_text(model.status))
+        heading = Text.assemble((one_line(model.name or model.id), "bold"), "  ")
+        heading.append_text(status_text(model.status))
         if not self.loaded:
             heading.append("  loading details…", style="dim")
         title.update(heading)
         self.query_one("#detail-fields", FieldList).show(self.rows(model))
-        caps = model.capabilities or []
+        caps = [f"◆ {one_line(c)}" for c in (model.capabilities or [])[:200]]
         self.query_one("#detail-capabilities", Static).update(
-            Text("\n".join(f"◆ {c}" for c in caps), style="cyan") if caps else Text("-", "dim")
+            Text("\n".join(caps), style="cyan") if caps else Text("-", "dim")
         )
         self.query_one("#detail-more", FieldList).show(self.more_rows(model), label_width=16)
-        body = json.dumps(model.wire(), indent=2)
-        self.query_one("#detail-json-body", Static).update(
-            Syntax(body, "json", theme="ansi_dark", background_color="default", word_wrap=True)
-        )
+        if self.raw:
+            self.show_json(model)
+        if self.full:
+            self.query_one(TextViewer).set_text(clean(model.description or "-"))
+
+    def show_json(self, model: Model) -> None:
+        body = clean(json.dumps(model.wire(), indent=2, ensure_ascii=False))
+        plain = len(body) > SYNTAX_LIMIT
+        if plain:
+            self.query_one(TextViewer).set_text(body)
+        else:
+            self.query_one("#detail-json-body", Static).update(
+                Syntax(body, "json", theme="ansi_dark", background_color="default", word_wrap=True)
+            )
+        self.show_view("text" if plain else "json")
+
+    def show_view(self, view: str) -> None:
+        """One of "fields", "json" (coloured) or "text" (the viewer: description, big JSON)."""
+        self.query_one("#detail-body").display = view == "fields"
+        self.query_one("#detail-json").display = view == "json"
+        self.query_one("#detail-text").display = view == "text"
 
     def description(self, model: Model) -> RenderableType:
-        text = model.description or "-"
-        if self.full or len(text) <= DESCRIPTION_LIMIT:
-            return text
-        return Text.assemble(text[:DESCRIPTION_LIMIT] + "…", ("  f: full text", "dim italic"))
+        text = model.description
+        if not text:
+            return Text("-", style="dim")
+        if len(text) <= DESCRIPTION_LIMIT:
+            return Text(clean(text))
+        cut = Text(one_line(text, limit=DESCRIPTION_LIMIT + 1))
+        cut.append(f"  f: all {len(text):,} characters", style="dim italic")
+        return cut
 
     def rows(self, model: Model) -> list[Row]:
-        size = model.size_formatted or "-"
+        size = one_line(model.size_formatted)
         if model.size_bytes is not None:
             size = f"{size}  ({model.size_bytes:,} bytes)"
         params = "-"
@@ -145,29 +185,29 @@ class ModelDetailScreen(XeroScreen):
         if model.context_length is not None:
             context = f"{model.context_length:,}  ({context_text(model.context_length)})"
         return [
-            ("ID", model.id),
-            ("Name", model.name or "-"),
-            ("Created", datetime_text(model.created)),
-            ("Owner", model.owned_by),
-            ("Format", model.format or "-"),
+            ("ID", one_line(model.id)),
+            ("Name", one_line(model.name)),
+            ("Created", or_unknown(datetime_text, model.created)),
+            ("Owner", one_line(model.owned_by)),
+            ("Format", one_line(model.format)),
             ("Size", size),
             ("Status", status_text(model.status)),
-            ("Version", model.version or "-"),
+            ("Version", one_line(model.version)),
             ("Is Latest", yes_no(model.is_latest)),
             ("Description", self.description(model)),
-            ("Architecture", model.architecture or "-"),
-            ("Quantization", model.quantization or "-"),
+            ("Architecture", one_line(model.architecture)),
+            ("Quantization", one_line(model.quantization)),
             ("Context Length", context),
             ("Parameters", params),
-            ("Workload Type", model.workload_type or "-"),
+            ("Workload Type", one_line(model.workload_type)),
             ("Shared", yes_no(model.is_shared)),
         ]
 
     @staticmethod
     def more_rows(model: Model) -> list[Row]:
         rows: list[Row] = [(label, _value(getattr(model, key))) for key, label in MORE_FIELDS]
-        for key, value in (model.model_extra or {}).items():
-            rows.append((key, _value(value)))
+        for key, value in list((model.model_extra or {}).items())[:50]:
+            rows.append((one_line(key, limit=30), _value(value)))
         return rows
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -177,24 +217,33 @@ class ModelDetailScreen(XeroScreen):
         return True
 
     def action_back(self) -> None:
-        self.dismiss()
+        if self.full or self.raw:  # back to the fields first
+            self.full = self.raw = False
+            self.show_view("fields")
+            self.refresh_bindings()
+        else:
+            self.dismiss()
 
     def action_full(self) -> None:
-        self.full = not self.full
-        self.redraw()
+        self.full, self.raw = not self.full, False
+        if self.full and self.model is not None:
+            self.query_one(TextViewer).set_text(clean(self.model.description or "-"))
+        self.show_view("text" if self.full else "fields")
         self.refresh_bindings()
 
     def action_json(self) -> None:
-        self.raw = not self.raw
-        self.query_one("#detail-json").display = self.raw
-        self.query_one("#detail-body").display = not self.raw
+        self.raw, self.full = not self.raw, False
+        if self.raw and self.model is not None:
+            self.show_json(self.model)
+        else:
+            self.show_view("fields")
 
     def action_reload(self) -> None:
         self.load()
 
     def action_copy_id(self) -> None:
-        self.xapp.copy(self.model_id, what="model id")
+        self.host.copy(self.model_id, what="model id")
 
     def action_copy_curl(self) -> None:
         command = self.session.client.model_curl(self.model_id)
-        self.xapp.copy(command, what="curl command (key masked)")
+        self.host.copy(command, what="curl command (key masked)")

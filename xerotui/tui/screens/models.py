@@ -29,8 +29,8 @@ class ModelsScreen(XeroScreen):
     TITLE = "Models"
     MODE = "models"
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="models.filter", key_display="/"),
-        Binding("escape", "clear_filter", "Clear filter", id="models.clear_filter", show=False),
+        Binding("slash", "filter", "Filter", id="models.filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="models.clear_filter"),
         Binding("space", "mark", "Mark", id="models.mark"),
         Binding("a", "mark_all", "Mark all", id="models.mark_all", show=False),
         Binding("w", "wide", "Wide", id="models.wide"),
@@ -49,9 +49,8 @@ class ModelsScreen(XeroScreen):
         self.sort = "created"
         self.descending = True
         self.page = 0
-        self.wide = self.xapp.settings.wide_columns
-        self.page_size = self.xapp.settings.page_size
-        self.marks: set[str] = set()
+        self.wide = self.host.settings.wide_columns
+        self.page_size = self.host.settings.page_size
         self.view: list[Model] = []
         self.flash: dict[str, float] = {}
         self.frame = 0
@@ -69,41 +68,43 @@ class ModelsScreen(XeroScreen):
     @property
     def progress(self) -> LoadProgress | None:
         """While pages are still arriving (the feed's)."""
-        return self.xapp.feed.progress
+        return self.host.feed.progress
 
     @property
     def table(self) -> ModelTable:
         return self.query_one(ModelTable)
 
+    @property
+    def marks(self) -> set[str]:
+        """The marked models (the feed's: chords on any screen act on them)."""
+        return self.host.feed.marks
+
     def on_mount(self) -> None:
         super().on_mount()
         self.set_focus(self.table)
-        self.xapp.session_changed.subscribe(self, self._on_session_changed)
-        self.xapp.inventory_changed.subscribe(self, self._on_inventory)
+        self.host.session_changed.subscribe(self, self._on_session_changed)
+        self.host.feed.changed.subscribe(self, self._on_inventory)
         self.set_interval(0.12, self._tick, name="models-spinner")
-        if self.xapp.session is None:
+        if self.host.session is None:
             return  # under the first-run screen until there is a connection
         if self.session.inventory.models:  # the first page (or more) is here: draw it now
             self.recompute()
-        self.xapp.feed.ensure_loaded()
+        self.host.feed.ensure_loaded()
 
     def _on_session_changed(self, _: object) -> None:
-        self.marks.clear()
         self.flash.clear()
         self.recompute()
 
     def _on_inventory(self, update: FeedUpdate) -> None:
         """The feed loaded pages, refreshed, or a screen updated a model: redraw."""
         self._flash(update.changed)
-        if update.progress is None:
-            self.marks &= {m.id for m in self.session.inventory.models}
-        if update.progress is None or not self.view or len(self.view) < self.page_size:
+        if update.progress is None or update.removed or len(self.view) < self.page_size:
             self.recompute(keep=self.table.highlighted_id)
         else:
             self.show_status()  # more pages arrive behind a full first page
 
     def on_resize(self) -> None:
-        if self.xapp.session is not None:
+        if self.host.session is not None:
             self.render_page()
 
     # ------------------------------------------------------------------ loading
@@ -176,6 +177,8 @@ class ModelsScreen(XeroScreen):
             target = min(max(row, 0), max(len(rows) - 1, 0))
         if rows:
             table.move_cursor(row=target, animate=False)
+        else:  # no visible row: chords such as `g d` must not act on a hidden model
+            self.host.feed.select(None)
         self.show_status()
 
     def show_status(self) -> None:
@@ -208,12 +211,12 @@ class ModelsScreen(XeroScreen):
 
     @on(DataTable.RowHighlighted, "#models")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.xapp.current_model_id = event.row_key.value
+        self.host.feed.select(event.row_key.value)
 
     @on(DataTable.RowSelected, "#models")
     def _selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
-            self.xapp.open_detail(event.row_key.value)
+            self.host.open_detail(event.row_key.value)
 
     @on(DataTable.HeaderSelected, "#models")
     def _header(self, event: DataTable.HeaderSelected) -> None:
@@ -234,13 +237,11 @@ class ModelsScreen(XeroScreen):
     # ------------------------------------------------------------------ actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "clear_filter":
+        if action == "clear_filter":  # shown only while there is a filter to clear
             return self.query_one(FilterBar).active
         if action == "page" and parameters:
-            if self.last_page == 0:
-                return False  # one page: no paging keys at all
             target = self.page + int(str(parameters[0]))
-            return True if 0 <= target <= self.last_page else None
+            return 0 <= target <= self.last_page  # hidden where there is no such page
         if action in {"mark", "copy_id", "copy_curl"}:
             return True if self.table.highlighted_id else None
         return True
@@ -256,17 +257,17 @@ class ModelsScreen(XeroScreen):
         model_id = self.table.highlighted_id
         if model_id is None:
             return
-        self.marks ^= {model_id}
+        self.host.feed.toggle_mark(model_id)
         self.render_page(keep=model_id)
         self.table.action_cursor_down()
 
     def action_mark_all(self) -> None:
         ids = {m.id for m in self.view}
         if ids <= self.marks:
-            self.marks -= ids
+            self.marks.difference_update(ids)
             self.notify(f"Unmarked {len(ids):,} models")
         else:
-            self.marks |= ids
+            self.marks.update(ids)
             scope = f" matching “{self.query_text}”" if self.query_text else ""
             self.notify(f"Marked {len(ids):,} models{scope}")
         self.render_page(keep=self.table.highlighted_id)
@@ -274,7 +275,7 @@ class ModelsScreen(XeroScreen):
     def action_wide(self) -> None:
         self.wide = not self.wide
         self.render_page(keep=self.table.highlighted_id)
-        self.xapp.save_settings(wide_columns=self.wide)
+        self.host.save_settings(wide_columns=self.wide)
 
     def visible_columns(self) -> list[str]:
         return [c.key for c in ModelTable.columns_for(self.wide, self.size.width >= NARROW)]
@@ -302,15 +303,15 @@ class ModelsScreen(XeroScreen):
         self.table.move_cursor(row=0, animate=False)
 
     def action_refresh(self) -> None:
-        self.xapp.feed.load()
+        self.host.feed.load()
 
     def action_copy_id(self) -> None:
         model_id = self.table.highlighted_id
         if model_id:
-            self.xapp.copy(model_id, what="model id")
+            self.host.copy(model_id, what="model id")
 
     def action_copy_curl(self) -> None:
         model_id = self.table.highlighted_id
         if model_id:
             command = self.session.client.model_curl(model_id)
-            self.xapp.copy(command, what="curl command (key masked)")
+            self.host.copy(command, what="curl command (key masked)")

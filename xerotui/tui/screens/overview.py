@@ -11,8 +11,10 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import Static
 
+from xerotui.api.schema import Model
 from xerotui.api.units import size_formatted
-from xerotui.tui.format import date_text, status_text
+from xerotui.tui.format import date_text, or_unknown, status_text
+from xerotui.tui.sanitize import one_line
 from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.widgets.field_list import FieldList
 from xerotui.tui.widgets.status_bars import StatusBars
@@ -44,15 +46,15 @@ class OverviewScreen(XeroScreen):
         }
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
-        self.xapp.inventory_changed.subscribe(self, lambda _: self.redraw())
+        self.host.feed.changed.subscribe(self, lambda _: self.redraw())
         self.redraw()
-        self.xapp.feed.ensure_loaded()
+        self.host.feed.ensure_loaded()
 
     def on_screen_resume(self) -> None:
         self.redraw()
 
     def action_refresh(self) -> None:
-        self.xapp.feed.load()
+        self.host.feed.load()
 
     def redraw(self) -> None:
         inventory = self.session.inventory
@@ -67,8 +69,8 @@ class OverviewScreen(XeroScreen):
                 ("Models", f"{len(inventory):,}{suffix}"),
                 ("Shared", f"{len(shared):,} in the public catalog"),
                 ("Total size", size_formatted(inventory.total_size())),
-                ("Formats", ", ".join(f"{k} {v:,}" for k, v in sorted(formats.items())) or "-"),
-                ("Shared models", ", ".join(m.name or m.id for m in shared[:3]) or "-"),
+                ("Formats", self.format_counts(formats)),
+                ("Shared models", self.shared_names(shared)),
             ]
         )
         newest = Table.grid(padding=(0, 2), expand=True)
@@ -77,20 +79,36 @@ class OverviewScreen(XeroScreen):
         newest.add_column(no_wrap=True)
         for model in inventory.newest(8):
             newest.add_row(
-                model.name or model.id, date_text(model.created), status_text(model.status)
+                one_line(model.name or model.id),
+                or_unknown(date_text, model.created),
+                status_text(model.status),
             )
         self.query_one("#ov-newest", Static).update(newest if inventory.models else Text("-"))
         self.query_one("#ov-connection", FieldList).show(self.connection_rows())
 
+    @staticmethod
+    def shared_names(shared: list[Model], show: int = 3) -> str:
+        """The first few shared models, and how many more (the count above is all of them)."""
+        names = ", ".join(one_line(m.name or m.id, limit=40) for m in shared[:show])
+        more = len(shared) - show
+        return f"{names} +{more:,} more" if more > 0 else names or "-"
+
+    @staticmethod
+    def format_counts(formats: dict[str, int], show: int = 6) -> str:
+        items = sorted(formats.items(), key=lambda item: (-item[1], item[0]))
+        text = ", ".join(f"{one_line(k, limit=20)} {v:,}" for k, v in items[:show])
+        more = len(items) - show
+        return f"{text} +{more:,} more" if more > 0 else text or "-"
+
     def connection_rows(self) -> list[tuple[str, str | Text]]:
         session = self.session
-        records = self.xapp.request_log.records()
+        records = self.host.request_log.records()
         answered = [r.latency_ms for r in records if r.status is not None]
         errors = sum(1 for r in records if r.error_code or r.status is None)
         return [
-            ("Profile", f"{session.profile}  ({session.origin})"),
-            ("Base URL", session.base_url),
-            ("Project", session.project),
+            ("Profile", one_line(f"{session.profile}  ({session.origin})")),
+            ("Base URL", one_line(session.base_url)),
+            ("Project", one_line(session.project)),
             ("API key", session.masked_key),
             ("Requests", f"{len(records):,} this session, {errors:,} failed"),
             ("Median latency", f"{median(answered):.0f} ms" if answered else "-"),

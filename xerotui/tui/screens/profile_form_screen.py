@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,12 +9,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from xerotui.tui.host import host
 from xerotui.tui.profile_flow import adopt_profile
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
-
-if TYPE_CHECKING:
-    from xerotui.tui.app import XeroApp
 
 
 class ProfileFormScreen(SafeDispatch, ModalScreen[None]):
@@ -38,14 +34,14 @@ class ProfileFormScreen(SafeDispatch, ModalScreen[None]):
 
     @work(group="profile-save", exclusive=True, exit_on_error=False, description="Saving profile")
     async def save(self, values: ProfileValues) -> None:
-        app = cast("XeroApp", self.app)
+        app = host(self)
         adopted = await adopt_profile(app, self.query_one(ProfileForm), values)
         if adopted is None:
             return
         session, check = adopted
         self.dismiss()
         app.connect(session)
-        app.notify(
+        self.app.notify(
             f"Saved profile {values.name} ({check.latency_ms:.0f} ms) and switched to it.",
             title="Profile added",
         )

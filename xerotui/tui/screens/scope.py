@@ -10,15 +10,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from xerotui.api.endpoints import BY_KEY, ENDPOINTS, Endpoint
+from xerotui.api.endpoints import ADMIN_KEY, BY_KEY, ENDPOINTS, Endpoint
 from xerotui.api.requestlog import RequestRecord
 from xerotui.tui.format import clock_text, http_status_text
+from xerotui.tui.sanitize import one_line
 from xerotui.tui.screens.base import XeroScreen
 
 INTRO = (
-    "Every route xerotui calls. The first twelve are the docs' Endpoint Scope Table "
-    "(inference route group, project API key); the rest are routes this client decided. "
-    "enter: that endpoint's requests in the API log."
+    "Every route xerotui calls, under the project root /{P} (e.g. /proj_ABC123). The first "
+    "twelve are the docs' Endpoint Scope Table (inference route group, project API key); the "
+    "rest are routes this client decided. enter: that endpoint's requests in the API log."
 )
 
 
@@ -49,14 +50,14 @@ class ScopeScreen(XeroScreen):
         for key, label, width in (
             ("method", "Method", 6),
             ("path", "Path", None),
-            ("last", "Last status", 26),
+            ("last", "Last status", 22),
             ("ms", "ms", 5),
-            ("when", "When", 12),
-            ("auth", "Auth", None),
-            ("source", "Source", None),
+            ("when", "When", 8),
+            ("auth", "Auth", 11),
+            ("source", "Source", 7),
         ):
             table.add_column(label, key=key, width=width)
-        log = self.xapp.request_log
+        log = self.host.request_log
         for endpoint in ENDPOINTS:
             table.add_row(*self.cells(endpoint, log.last_for(endpoint.key)), key=endpoint.key)
         self._unsubscribe = log.subscribe(self._on_record)
@@ -69,15 +70,16 @@ class ScopeScreen(XeroScreen):
     def cells(endpoint: Endpoint, record: RequestRecord | None) -> list[Text | str]:
         source = Text("docs", style="dim") if endpoint.source == "seed" else Text("decided", "cyan")
         method = Text(endpoint.method, style="bold")
-        path = "/{P}" + endpoint.path
+        path = endpoint.path  # under the project: /{P} + path (the intro says so)
+        auth = "admin key" if endpoint.auth == ADMIN_KEY else "project key"
         if record is None:
-            return [method, path, Text("not tried", style="dim"), "", "", endpoint.auth, source]
+            return [method, path, Text("not tried", style="dim"), "", "", auth, source]
         status = http_status_text(record.status)
         if record.error_code:
-            status.append(f" {record.error_code}", style="red")
+            status.append(f" {one_line(record.error_code, limit=40)}", style="red")
         latency = Text(f"{record.latency_ms:.0f}", justify="right")
-        when = clock_text(record.started)
-        return [method, path, status, latency, when, endpoint.auth, source]
+        when = clock_text(record.started)[:8]
+        return [method, path, status, latency, when, auth, source]
 
     def _on_record(self, record: RequestRecord) -> None:
         if record.endpoint_key is None:
@@ -95,4 +97,4 @@ class ScopeScreen(XeroScreen):
     async def action_show_requests(self) -> None:
         row = self.table.cursor_row
         endpoint = ENDPOINTS[row]
-        await self.xapp.show_log(endpoint.key)
+        await self.host.show_log(endpoint.key)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.table import Table
 from rich.text import Text
 from textual import events
@@ -14,10 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from xerotui.tui.chords import CHORDS, Chord
+from xerotui.tui.host import host
 from xerotui.tui.safety import SafeDispatch
-
-if TYPE_CHECKING:
-    from xerotui.tui.app import XeroApp
 
 NO_MODEL = "highlight a model first (g l)"
 
@@ -44,7 +40,7 @@ class WhichKeyScreen(SafeDispatch, ModalScreen[str | None]):
             yield Static("[dim]esc cancel · ? help[/dim]", id="which-key-hint")
 
     def on_mount(self) -> None:
-        keys = cast("XeroApp", self.app).chord_keys()
+        keys = host(self).chord_keys()
         table = Table.grid(padding=(0, 2))
         table.add_column(width=3, no_wrap=True)
         table.add_column(no_wrap=True)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
+from xerotui.tui.safety import SafeDispatch
 
-class FilterBar(Input):
+
+class FilterBar(SafeDispatch, Input):
     """Hidden until opened; stays shown while it holds a filter. The screen reacts to
     Input.Changed (filter as you type) and Input.Submitted (back to the table)."""
+
+    DEFAULT_CSS = """
+    FilterBar {
+        border: tall $accent;
+        height: 3;
+    }
+    """
 
     def on_mount(self) -> None:
         self.display = False

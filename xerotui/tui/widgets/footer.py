@@ -1,53 +1,88 @@
-"""XeroFooter: Textual's Footer, rebuilt only when what it shows has changed.
+"""XeroFooter: the keys that work now, on one line, from the screen's live bindings.
 
-Textual's Footer recomposes (10-15 ms, and every recompose holds back repaints) for every
-bindings signal: start-up alone sends about eight (screen stack, focus, our availability
-changes), and most change nothing it displays. This one compares what it would show with
-what it shows, and a burst of signals shares one rebuild. It also puts `g` and `?` first.
+Built on public API only: `Screen.active_bindings` (the keymap applied, `check_action`
+deciding what is shown, dimmed or hidden) and `Screen.bindings_updated_signal`. One widget
+rendering one line — no child widget per key, nothing recomposed — and it repaints only when
+what it shows changed. `g` and `?` come first: on a narrow terminal the end is what is cut.
+Clicking a key presses it.
 """
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widget import Widget
 
-Shown = tuple[tuple[str, str, str, bool], ...]
+from xerotui.tui.safety import SafeDispatch
+
 PINNED = ("chord", "help")
+Shown = tuple[tuple[str, str, str, bool], ...]
+"""(key, shown key, description, enabled) per key."""
 
 
-class XeroFooter(Footer):
+class XeroFooter(SafeDispatch, Widget):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"footer--key", "footer--description"}
+    DEFAULT_CSS = """
+    XeroFooter {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    XeroFooter > .footer--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    XeroFooter > .footer--description {
+        color: $footer-description-foreground;
+        background: $footer-description-background;
+    }
+    """
+
     def __init__(self) -> None:
         super().__init__()
-        self._rebuild_pending = False
-        self._shown: Shown | None = None
+        self.shown: Shown = ()
 
-    def _visible(self) -> Shown:
-        return tuple(
-            (key, active.binding.action, active.binding.description, active.enabled)
-            for key, active in self.screen.active_bindings.items()
-            if active.binding.show
-        )
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
 
-    def compose(self) -> ComposeResult:
-        # Footer composes nothing until the bindings are ready; only then is it showing them.
-        self._shown = self._visible() if self._bindings_ready else None
-        keys = list(super().compose())
-        # `g` and `?` first: on a narrow terminal the end of the footer is what gets cut.
-        pinned = [key for key in keys if getattr(key, "action", None) in PINNED]
-        yield from pinned + [key for key in keys if key not in pinned]
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def bindings_changed(self, screen: Screen[object]) -> None:
-        self._bindings_ready = True  # as Footer.bindings_changed (Textual is pinned)
-        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if screen is not self.screen:
             return
-        if not self._rebuild_pending:
-            self._rebuild_pending = True
-            self.call_after_refresh(self._rebuild)
+        shown = self.keys_shown()
+        if shown != self.shown:
+            self.shown = shown
+            self.refresh()
 
-    async def _rebuild(self) -> None:
-        self._rebuild_pending = False
-        if not self.is_attached:  # its screen was closed while the rebuild waited
-            return
-        if self._visible() != self._shown:
-            await self.recompose()
+    def keys_shown(self) -> Shown:
+        """What the footer shows for the screen's bindings right now."""
+        pinned: list[tuple[str, str, str, bool]] = []
+        rest: list[tuple[str, str, str, bool]] = []
+        actions: set[str] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.show or not binding.description or binding.action in actions:
+                continue
+            actions.add(binding.action)
+            entry = (key, self.app.get_key_display(binding), binding.description, active.enabled)
+            (pinned if binding.action in PINNED else rest).append(entry)
+        return (*pinned, *rest)
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("footer--key")
+        description_style = self.get_component_rich_style("footer--description")
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        for key, display, description, enabled in self.shown:
+            click = Style.from_meta({"@click": f"app.simulate_key({key!r})"})
+            dim = Style(dim=not enabled)
+            line.append(f" {display} ", style=key_style + dim + click)
+            line.append(f"{description} ", style=description_style + dim + click)
+        return line

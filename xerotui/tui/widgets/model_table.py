@@ -10,6 +10,7 @@ from rich.text import Text
 from textual._types import SegmentLines
 from textual.binding import Binding
 from textual.coordinate import Coordinate
+from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist, RowKey
 
@@ -22,6 +23,8 @@ from xerotui.tui.format import (
     status_text,
     yes_no,
 )
+from xerotui.tui.safety import SafeDispatch
+from xerotui.tui.sanitize import one_line
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("created", "Created", wide=True),
 )
 MARK = "mark"
+FIELD_OF = {"size": "size_formatted", "context": "context_length",
+            "parameters": "parameter_count", "shared": "is_shared"}  # fmt: skip
+"""Column key -> the model field it shows (where they differ)."""
 NOWHERE = Coordinate(-1, -1)
 
 
@@ -67,17 +73,37 @@ class PageView:
     """Fixed width of the Name column (long names end in …); None sizes it to the names."""
 
 
-class ModelTable(DataTable[Text | str]):
-    """Rows keyed by model id; a mark column; status coloured; sort arrow on the header."""
+class ModelTable(SafeDispatch, DataTable[Text | str]):
+    """Rows keyed by model id; a mark column; status coloured; sort arrow on the header.
 
+    Every value is shown defensively: server text is sanitised and never read as markup, and
+    a value that cannot be shown (a `created` out of range) shows as `?` in its own cell —
+    the rest of the table is drawn — and is reported once through a BadValue message."""
+
+    DEFAULT_CSS = """
+    ModelTable {
+        height: 1fr;
+    }
+    """
     BINDINGS = [
         Binding("enter", "select_cursor", "Detail", id="models.detail"),
     ]
+
+    class BadValue(Message):
+        """A field of a model could not be shown (posted once per model and field)."""
+
+        def __init__(self, model_id: str, field: str, value: object, error: Exception) -> None:
+            super().__init__()
+            self.model_id = model_id
+            self.field = field
+            self.value = value
+            self.error = error
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._layout: tuple[bool, str, bool, bool, int | None] | None = None
         self._in_progress: list[Model] = []
+        self._reported: set[tuple[str, str]] = set()
 
     @staticmethod
     def columns_for(wide: bool, show_id: bool = True) -> list[Column]:
@@ -110,7 +136,11 @@ class ModelTable(DataTable[Text | str]):
     ) -> list[Text | str]:
         cells: list[Text | str] = [Text("●", style="bold magenta") if marked else " "]
         for column in columns:
-            cell = self._cell(model, column.key, page, marked)
+            try:
+                cell = self._cell(model, column.key, page, marked)
+            except Exception as error:  # a value no formatter can show: `?`, reported once
+                cell = Text("?", style="bold red")
+                self._bad_value(model, column.key, error)
             text = cell if isinstance(cell, Text) else Text(cell)
             if column.numeric:
                 text.justify = "right"
@@ -119,28 +149,34 @@ class ModelTable(DataTable[Text | str]):
             cells.append(text)
         return cells
 
+    def _bad_value(self, model: Model, key: str, error: Exception) -> None:
+        if (model.id, key) not in self._reported:
+            self._reported.add((model.id, key))
+            field = FIELD_OF.get(key, key)
+            self.post_message(self.BadValue(model.id, field, getattr(model, field, None), error))
+
     @staticmethod
     def _cell(model: Model, key: str, page: PageView, marked: bool) -> Text | str:
         match key:
             case "id":
-                return model.id if page.full_ids else model.id[:8]
+                return one_line(model.id if page.full_ids else model.id[:8])
             case "name":
                 style = "bold" if marked else ""
-                return Text(model.name or "-", style=style, overflow="ellipsis", no_wrap=True)
+                return Text(one_line(model.name), style=style, overflow="ellipsis", no_wrap=True)
             case "format":
-                return model.format or "-"
+                return one_line(model.format)
             case "size":
-                return model.size_formatted or "-"
+                return one_line(model.size_formatted)
             case "status":
                 return status_text(model.status, page.frame)
             case "version":
-                return model.version or "-"
+                return one_line(model.version)
             case "shared":
                 return Text("yes", style="cyan") if model.is_shared else yes_no(model.is_shared)
             case "architecture":
-                return model.architecture or "-"
+                return one_line(model.architecture)
             case "quantization":
-                return model.quantization or "-"
+                return one_line(model.quantization)
             case "context":
                 return context_text(model.context_length)
             case "parameters":
@@ -158,7 +194,7 @@ class ModelTable(DataTable[Text | str]):
         if show_id:
             others += (36 if full_ids else 8) + 2
         room = width - 2 - others - 2  # scrollbar, Name's own padding
-        longest = max((len(m.name or "-") for m in page_models), default=4)
+        longest = max((len(one_line(m.name)) for m in page_models), default=4)
         return None if room >= longest else max(room, 14)
 
     @property
@@ -186,7 +222,9 @@ class ModelTable(DataTable[Text | str]):
         """With a row cursor a row looks the same wherever the cursor is, unless the cursor
         (or the mouse) is on it. DataTable keys its row cache on the cursor position, so each
         move re-rendered every visible row; telling other rows "nowhere" lets them come from
-        the cache (cursor moves: p95 27 -> ~15 ms on 10,000 models). Textual is pinned."""
+        the cache (cursor moves: p95 27 -> ~15 ms on 10,000 models). A private Textual hook
+        (Textual is pinned), guarded by tests/tui/test_models.py (cursor and marks); it goes
+        with the Line-API table of the table issue."""
         try:
             row = self.get_row_index(row_key)
         except RowDoesNotExist:  # the header row

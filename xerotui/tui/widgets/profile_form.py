@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -12,6 +13,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from xerotui.api.urls import SHAPE, split_base_url
 from xerotui.config.profiles import XEROCTL_PREFIX
+from xerotui.tui.safety import SafeDispatch
+from xerotui.tui.sanitize import clean
 
 URL_EXAMPLE = SHAPE
 
@@ -23,8 +26,31 @@ class ProfileValues:
     api_key: str
 
 
-class ProfileForm(Vertical):
+class ProfileForm(SafeDispatch, Vertical):
     """Presentational: validates shapes and posts Submitted; the screen tests and saves."""
+
+    DEFAULT_CSS = """
+    ProfileForm {
+        height: auto;
+    }
+    ProfileForm Label {
+        margin-top: 1;
+    }
+    ProfileForm Input.-invalid {
+        border: tall $error;
+    }
+    ProfileForm #pf-actions {
+        height: auto;
+        margin-top: 1;
+    }
+    ProfileForm #pf-message {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    ProfileForm #pf-message.-error {
+        color: $error;
+    }
+    """
 
     class Submitted(Message):
         """The user asked to test and save these values (already shape-checked)."""
@@ -76,7 +102,7 @@ class ProfileForm(Vertical):
 
     def show_message(self, message: str, *, field: str | None = None, error: bool = True) -> None:
         note = self.query_one("#pf-message", Static)
-        note.update(message)
+        note.update(Text(clean(message)))
         note.set_class(error, "-error")
         for input_id in ("pf-name", "pf-url", "pf-key"):
             self.query_one(f"#{input_id}", Input).set_class(input_id == field, "-invalid")

@@ -11,10 +11,23 @@ from textual.widgets import Static
 
 from xerotui.api.requestlog import RequestRecord
 from xerotui.tui.format import datetime_text, http_status_text
+from xerotui.tui.safety import SafeDispatch
+from xerotui.tui.sanitize import clean, one_line
+
+JSON_LIMIT = 20_000
+"""Characters of an error body shown (a huge body is cut, never rendered whole)."""
 
 
-class RequestDetail(Static):
-    """Presentational: shows the record it is given (or a hint when there is none)."""
+class RequestDetail(SafeDispatch, Static):
+    """Presentational: shows the record it is given (or a hint when there is none).
+    Everything the server sent is sanitised and never read as markup."""
+
+    DEFAULT_CSS = """
+    RequestDetail {
+        height: auto;
+        max-height: 50%;
+    }
+    """
 
     def show(self, record: RequestRecord | None) -> None:
         if record is None:
@@ -24,25 +37,28 @@ class RequestDetail(Static):
             (f"{record.method} ", "bold"),
             http_status_text(record.status),
             ("  request id ", "dim"),
-            record.request_id or "-",
+            one_line(record.request_id),
             ("  ·  ", "dim"),
             f"{record.latency_ms:.0f} ms",
             ("  ·  attempt ", "dim"),
             str(record.attempt),
         )
-        url = Text(record.url + (f"?{record.query}" if record.query else ""))
+        url = Text(one_line(record.url + (f"?{record.query}" if record.query else ""), limit=400))
         facts = Text.assemble(
             ("at ", "dim"),
             datetime_text(record.started),
             ("  ·  key ", "dim"),
-            record.key_masked or "-",
+            one_line(record.key_masked),
             ("  ·  endpoint ", "dim"),
             record.endpoint_key or "-",
         )
         parts: list[Text | Syntax] = [head, url, facts]
         if record.error_body is not None:
-            body = json.dumps(record.error_body, indent=2)
+            body = json.dumps(record.error_body, indent=2, ensure_ascii=False)
+            if len(body) > JSON_LIMIT:
+                body = body[:JSON_LIMIT] + f"\n… ({len(body) - JSON_LIMIT:,} more characters)"
+            body = clean(body)
             parts.append(Syntax(body, "json", theme="ansi_dark", background_color="default"))
         elif record.error_message:
-            parts.append(Text(record.error_message, style="red"))
+            parts.append(Text(clean(record.error_message[:JSON_LIMIT]), style="red"))
         self.update(Group(*parts))

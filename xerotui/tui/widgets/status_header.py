@@ -9,6 +9,8 @@ from textual.widgets import Static
 
 from xerotui.tui.chords import MODE_CHORDS
 from xerotui.tui.link import LinkState
+from xerotui.tui.safety import SafeDispatch
+from xerotui.tui.sanitize import one_line
 
 DOTS = {
     "none": ("○", "dim"),
@@ -18,8 +20,30 @@ DOTS = {
 }
 
 
-class StatusHeader(Horizontal):
+class StatusHeader(SafeDispatch, Horizontal):
     """Presentational: shows the mode tabs and a LinkState it is given."""
+
+    DEFAULT_CSS = """
+    StatusHeader {
+        dock: top;
+        height: 1;
+        background: $panel;
+    }
+    StatusHeader #brand {
+        width: auto;
+        background: $primary;
+        color: $text;
+    }
+    StatusHeader #tabs {
+        width: 1fr;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    StatusHeader #link {
+        width: auto;
+        padding: 0 1;
+    }
+    """
 
     def __init__(self, current: str, keys: dict[str, str] | None = None) -> None:
         super().__init__(id="status-header")
@@ -51,10 +75,10 @@ class StatusHeader(Horizontal):
         dot, style = DOTS[link.kind]
         text = Text()
         if link.profile:
-            text.append(link.profile, style="bold")
+            text.append(one_line(link.profile, limit=40), style="bold")
             text.append(" · ", style="dim")
         if link.project:
-            text.append(link.project)
+            text.append(one_line(link.project, limit=40))
             text.append(" · ", style="dim")
         text.append(f"{dot} ", style=style)
         text.append(link.detail or link.kind, style=style if link.kind == "error" else "")

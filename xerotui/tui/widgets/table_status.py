@@ -9,6 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
+from xerotui.tui.safety import SafeDispatch
+from xerotui.tui.sanitize import one_line
+
 
 @dataclass(frozen=True)
 class TableInfo:
@@ -26,8 +29,29 @@ class TableInfo:
     """While pages are still arriving: how many models have arrived of `total`."""
 
 
-class TableStatus(Horizontal):
+class TableStatus(SafeDispatch, Horizontal):
     """Presentational: draws a TableInfo."""
+
+    DEFAULT_CSS = """
+    TableStatus {
+        height: 1;
+        background: $panel;
+        padding: 0 1;
+    }
+    TableStatus #rows {
+        width: 1fr;
+    }
+    TableStatus #hint {
+        width: auto;
+    }
+    TableStatus #load-progress {
+        width: 28;
+        padding: 0 1;
+    }
+    TableStatus #load-progress Bar {
+        width: 16;
+    }
+    """
 
     def compose(self) -> ComposeResult:
         yield Static(id="rows")
@@ -44,7 +68,7 @@ class TableStatus(Horizontal):
         else:
             rows.append("no rows", style="bold")
         if info.query:
-            rows.append(f" matching “{info.query}”", style="yellow")
+            rows.append(f" matching “{one_line(info.query, limit=60)}”", style="yellow")
             rows.append(f" ({info.total:,} in all)", style="dim")
         if info.pages > 1:
             rows.append(f" · page {info.page + 1}/{info.pages}", style="dim")
