@@ -84,12 +84,19 @@ def run_tui(args: argparse.Namespace) -> int:
     from xerotui.tui.app import XeroApp
 
     app = XeroApp(session, settings, request_log=log)
+    if demo is not None:
+        app.adopt_sandbox(demo)
     try:
         app.run()
     finally:
-        for process in (demo, app.owned_sandbox):
-            if process is not None:
-                process.stop()
+        app.stop_sandboxes()
+    failure = app.startup_error
+    if failure is not None:
+        sys.stderr.write(
+            f"xerotui: the dashboard could not start: {type(failure).__name__}: {failure}\n"
+            "This is a bug in xerotui; the traceback above says where it happened.\n"
+        )
+        return 1
     return app.return_code or 0
 
 

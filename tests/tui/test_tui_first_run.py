@@ -41,8 +41,7 @@ def first_run_app() -> Iterator[XeroApp]:
     try:
         yield app
     finally:
-        if app.owned_sandbox is not None:
-            app.owned_sandbox.stop()
+        app.stop_sandboxes()
     assert not app.unexpected_errors, app.unexpected_errors
 
 
@@ -253,8 +252,7 @@ async def test_start_the_local_sandbox_runs_a_child_and_connects_as_demo(
             what="the sandbox to start and the models screen to open",
         )
         await settle(pilot)
-        process = app.owned_sandbox
-        assert process is not None
+        [process] = app.sandboxes
         assert process.running
         assert process.db == paths.demo_db()
         assert paths.demo_db().exists()

@@ -34,9 +34,18 @@ from xerotui.tui.safety import SafeApp
 from xerotui.tui.sanitize import one_line
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.session import Session
+from xerotui.tui.terminal_watch import (
+    CHECK_SECONDS,
+    HARD_EXIT_SECONDS,
+    SIGNAL_EXIT_SECONDS,
+    TerminalWatch,
+    terminal_fd,
+)
+from xerotui.tui.terminal_watch import EXIT_CODE as TERMINAL_GONE
 from xerotui.tui.theme import DEFAULT_THEME, THEMES
 
-EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+EXIT_SIGNALS = {signal.SIGTERM: 128 + 15, signal.SIGHUP: 128 + 1, signal.SIGINT: 0}
+"""Signal -> exit code (SIGINT, e.g. `kill -INT`, is a plain quit: ctrl+c is a key here)."""
 FIRST_PAGE_WAIT = 0.3
 """Seconds the first frame may wait for the first page (it is usually there already)."""
 
@@ -89,7 +98,8 @@ class XeroApp(SafeApp):
         self.settings = settings
         self.request_log = session.client.log if session else (request_log or RequestLog())
         self.session_changed: Signal[Session] = Signal(self, "session-changed")
-        self.owned_sandbox: SandboxProcess | None = None
+        self.sandboxes: list[SandboxProcess] = []
+        """Sandbox children this run started (--demo, the first-run screen): stopped at exit."""
         self._settings_writer = ThreadPoolExecutor(1, thread_name_prefix="xerotui-settings")
         self.feed = ModelFeed(self)
         self.links = LinkWatch(self, self._show_link)
@@ -115,8 +125,12 @@ class XeroApp(SafeApp):
         # A terminated or hung-up dashboard exits cleanly (terminal restored, demo sandbox
         # stopped); handled on the loop so a blocked select() wakes up for it.
         loop = asyncio.get_running_loop()
-        for signum in EXIT_SIGNALS:
-            loop.add_signal_handler(signum, partial(self.exit, return_code=128 + signum))
+        for signum, code in EXIT_SIGNALS.items():
+            loop.add_signal_handler(signum, partial(self.end_now, code, signum != signal.SIGHUP))
+        fd = terminal_fd()
+        if fd is not None and not self.is_headless:
+            watch = TerminalWatch(fd, partial(self.end_now, TERMINAL_GONE, False))
+            self.set_interval(CHECK_SECONDS, watch.check, name="terminal-watch")
         if self.session is None:
             from xerotui.tui.screens.first_run import FirstRunScreen
 
@@ -227,7 +241,19 @@ class XeroApp(SafeApp):
         self.notify(preview, title=f"Copied {what}", timeout=4, markup=False)
 
     def adopt_sandbox(self, process: SandboxProcess) -> None:
-        self.owned_sandbox = process
+        self.sandboxes.append(process)
+
+    def stop_sandboxes(self) -> None:
+        for process in self.sandboxes:
+            process.stop()
+
+    def end_now(self, return_code: int, terminal_alive: bool) -> None:
+        """A signal, or the terminal went away: exit, and if the shutdown stalls (it may
+        write to a dead terminal), end the process anyway — within about a second when the
+        terminal is gone."""
+        seconds = SIGNAL_EXIT_SECONDS if terminal_alive else HARD_EXIT_SECONDS
+        TerminalWatch.arm_hard_exit(self.stop_sandboxes, return_code, seconds)
+        self.exit(return_code=return_code)
 
     def show_problem(self, error: XeroError, retry: Callable[[], object]) -> None:
         self.links.problem(error, retry)
