@@ -267,7 +267,7 @@ def test_bad_metadata_is_ignored_but_messages_load() -> None:
     assert transcript.usage is None
 
 
-async def test_markdown_export(client: XeroClient, sandbox: SandboxInfo) -> None:
+async def test_markdown_export(client: XeroClient, sandbox: SandboxInfo, tmp_path: Path) -> None:
     session = ChatSession(client, options(system="Be brief.", model="llama-3"))
     await drain(session.send("Explain caching"))
     await set_speed(sandbox, 40)
@@ -287,6 +287,9 @@ async def test_markdown_export(client: XeroClient, sandbox: SandboxInfo) -> None
     footer = session.entries[1].footer
     assert footer is not None
     assert f"`{footer} · first token in" in text
+    session.export_markdown(tmp_path / "chat.md")
+    exported = (tmp_path / "chat.md").read_text(encoding="utf-8")
+    assert exported.split("\n", 3)[3] == text.split("\n", 3)[3]  # all but the date line
 
 
 async def test_a_failed_autosave_never_stops_the_chat(client: XeroClient) -> None:

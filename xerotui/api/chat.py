@@ -158,10 +158,12 @@ class ChatSession:
     async def regenerate(self) -> AsyncGenerator[ChatEvent, None]:
         """Drop the last answer (whatever its state) and answer the last question again."""
         self._check_idle()
-        if self.entries and self.entries[-1].role == "assistant":
-            self.entries.pop()
-        if not self.entries or self.entries[-1].role != "user":
+        keep = len(self.entries)
+        if keep and self.entries[-1].role == "assistant":
+            keep -= 1  # the answer to replace
+        if keep == 0 or self.entries[keep - 1].role != "user":
             raise ChatSessionError("There is no question to answer again")
+        del self.entries[keep:]
         async with contextlib.aclosing(self._run()) as events:
             async for event in events:
                 yield event
@@ -264,6 +266,10 @@ class ChatSession:
 
     def to_markdown(self) -> str:
         return self.transcript().to_markdown()
+
+    def export_markdown(self, path: Path) -> None:
+        """Write the conversation as Markdown (atomically; the directory must exist)."""
+        write_private(path, self.to_markdown().encode("utf-8"), make_dirs=False)
 
     def restore(self) -> None:
         """Take back the autosaved conversation (options given to the session win)."""
