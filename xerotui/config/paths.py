@@ -26,7 +26,7 @@ def config_dir() -> Path:
 
 
 def data_dir() -> Path:
-    """Directory of state: the demo sandbox database."""
+    """Directory of state: the demo sandbox database, chat transcripts."""
     home = _home_override()
     return home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME))
 
@@ -38,6 +38,11 @@ def config_file() -> Path:
 def demo_db() -> Path:
     """The SQLite file of the `--demo` sandbox (persists between runs)."""
     return data_dir() / "demo-sandbox.db"
+
+
+def chats_dir() -> Path:
+    """Chat transcripts and input history, one directory per profile (under the data dir)."""
+    return data_dir() / "chats"
 
 
 def xeroctl_config_file() -> Path:
