@@ -24,8 +24,15 @@ lint: $(STAMP) ## ruff: lint and import rules (api/, config/, sandbox/ never imp
 	$(BIN)/ruff check xerotui tests benchmarks
 	$(BIN)/ruff format --check xerotui tests benchmarks
 
-typecheck: $(STAMP) ## mypy --strict over xerotui/
+# Test modules import their helpers by bare name (pytest puts each test's folder on the path),
+# and several folders hold a conftest.py: mypy checks one folder at a time, the same way.
+CHECKED_DIRS := tests tests/api tests/sandbox tests/snapshots tests/tui tests/unit benchmarks
+
+typecheck: $(STAMP) ## mypy --strict over xerotui/, then over tests/ and benchmarks/ folder by folder
 	$(BIN)/mypy
+	@for dir in $(CHECKED_DIRS); do \
+		MYPYPATH=tests:$$dir $(BIN)/mypy --no-namespace-packages $$dir/*.py || exit 1; \
+	done
 
 pytest: $(STAMP) ## the test suite: unit, API against the sandbox, TUI with Pilot and snapshots
 	$(BIN)/pytest -q

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from xerotui.api.requestlog import RequestLog
 from xerotui.config.settings import Settings
@@ -25,6 +27,7 @@ def build_app(
     settings: Settings | None = None,
     animations: bool = False,
     log: RequestLog | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> XeroApp:
     """The app as `xerotui --base-url ... --api-key ...` would build it."""
     log = log if log is not None else RequestLog()
@@ -34,11 +37,17 @@ def build_app(
         profile="test",
         origin="sandbox fixture",
         log=log,
+        transport=transport,
     )
     app = XeroApp(session, settings or Settings(refresh_interval=0), request_log=log)
     if not animations:
         app.animation_level = "none"
     return app
+
+
+def current_screen(app: App[Any]) -> Screen[Any]:
+    """The app's screen now (a fresh read: no narrowing left from an earlier isinstance)."""
+    return app.screen
 
 
 async def settle(pilot: Pilot[Any]) -> None:

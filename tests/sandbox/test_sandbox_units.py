@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from xerotui.api.units import size_formatted
 from xerotui.sandbox.errors import ApiError
 from xerotui.sandbox.faults import FaultError, Faults, parse_fault_spec
 from xerotui.sandbox.generate import TextGenerator, count_tokens, tokenize, topic_of
@@ -16,7 +17,6 @@ from xerotui.sandbox.ratelimit import RateLimiter
 from xerotui.sandbox.routes_versions import parse_semver
 from xerotui.sandbox.state import SandboxState
 from xerotui.sandbox.timings import Timings
-from xerotui.sandbox.wire import size_formatted
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,9 @@
-"""Snapshot fixtures: a sandbox on a fixed port (URLs are on screen), frozen clocks, and
-`--screenshots DIR`, which also writes each scenario's SVG there (`make screenshots`)."""
+"""Snapshot fixtures: a sandbox on an ephemeral port (the URLs on screen do not depend on it:
+see snapshot_helpers.app_on), and `--screenshots DIR`, which also writes each scenario's SVG
+there (`make screenshots`)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,6 @@ from textual.pilot import Pilot
 
 from xerotui.launcher import SandboxInfo, SandboxProcess
 from xerotui.tui.app import XeroApp
-
-SNAPSHOT_PORT = int(os.environ.get("XEROTUI_SNAPSHOT_PORT", "48613"))
 
 RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
 
@@ -34,7 +32,7 @@ def snapshot_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbo
     """Validation never finishes here, so the seeded `validating` model stays validating."""
     db = tmp_path_factory.mktemp("snapshot-sandbox") / "snap.db"
     args = ["--validation-seconds", "86400"]
-    with SandboxProcess(db, port=SNAPSHOT_PORT, extra_args=args) as info:
+    with SandboxProcess(db, extra_args=args) as info:
         yield info
 
 

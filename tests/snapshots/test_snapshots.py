@@ -11,9 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from snapshot_helpers import freeze_log
+from snapshot_helpers import app_on, freeze_log
 from textual.pilot import Pilot
-from tui_helpers import build_app
 
 from xerotui.api.client import XeroClient
 from xerotui.api.requestlog import RequestLog
@@ -30,10 +29,6 @@ from xerotui.tui.session import Session
 Snap = Callable[..., bool]
 LONG_DESCRIPTION = "acme-support-llama-3.1-8b"
 PROD_KEY = "xero_proj_demo_sandbox-member-key"
-
-
-def app_on(info: SandboxInfo, **settings: Any) -> XeroApp:
-    return build_app(info, settings=Settings(refresh_interval=0, **settings))
 
 
 async def models_screen(pilot: Pilot[Any]) -> ModelsScreen:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 from textual import events
-from tui_helpers import MakeApp, server_models, settle, wait_until
+from tui_helpers import MakeApp, current_screen, server_models, settle, wait_until
 
 from xerotui.config.settings import Settings
 from xerotui.launcher import SandboxInfo
@@ -213,7 +213,7 @@ async def test_enter_opens_the_detail_of_the_highlighted_model(make_app: MakeApp
         assert isinstance(app.screen, ModelDetailScreen)
         assert app.screen.model_id == chosen
         await pilot.press("escape")
-        assert app.screen is screen
+        assert current_screen(app) is screen
 
 
 async def test_periodic_refresh_shows_a_status_change_highlighted(
@@ -247,14 +247,10 @@ async def test_keys_typed_fast_after_slash_land_in_the_filter(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ModelsScreen)
-        # Deliver the keys the way Pilot does (through the driver), but all at once, as one
-        # terminal read would; Pilot itself waits for each key, which would hide the race.
-        driver = app._driver
-        assert driver is not None
+        # Post the keys all at once, as one terminal read delivers them; Pilot itself waits
+        # for each key, which would hide the race.
         for key, char in [("slash", "/"), ("l", "l"), ("l", "l"), ("a", "a"), ("m", "m")]:
-            event = events.Key(key, char)
-            event.set_sender(app)
-            driver.send_message(event)
+            app.post_message(events.Key(key, char))
         await pilot.pause()
         await pilot.pause()
         assert screen.query_text == "llam"

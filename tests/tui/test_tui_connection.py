@@ -13,7 +13,8 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_conn_helpers import dead_base_url, fields, text_of
-from tui_helpers import MakeApp, server_models, settle, wait_until
+from tui_helpers import MakeApp, current_screen, server_models, settle, wait_until
+from tui_probe import toasts
 
 from xerotui.api.masking import mask_key
 from xerotui.config import paths
@@ -69,7 +70,12 @@ def current(screen: ConnectionScreen) -> dict[str, str]:
 
 
 def notifications(app: XeroApp) -> list[tuple[str, str, str]]:
-    return [(n.title, n.message, n.severity) for n in app._notifications]
+    """(title, message, severity) of each toast on screen (read from the toasts themselves)."""
+    shown = []
+    for severity, text in toasts(app):
+        title, _, message = text.partition("\n")
+        shown.append((title, message, severity))
+    return shown
 
 
 async def open_connection(app: XeroApp, pilot: Pilot[None]) -> ConnectionScreen:
@@ -198,7 +204,7 @@ async def test_enter_on_a_working_profile_switches_the_session(
         assert (session.profile, session.base_url) == ("work", sandbox.base_url)
         assert session.api_key == sandbox.admin_api_key
         assert session.origin == "profile work (xeroctl)"
-        assert old.client._http.is_closed  # no public hook on XeroClient
+        assert old.client.is_closed
         # the header says so, the models were reloaded with the new key
         header = text_of(app.screen.query_one(StatusHeader).query_one("#link"))
         assert header.startswith("work · proj_demo · ")
@@ -273,7 +279,7 @@ async def test_enter_on_a_dead_profile_reports_and_keeps_the_session(
         assert severity == "error"
         assert message.startswith("Testing profile gone: Could not reach 127.0.0.1")
         assert app.session is old
-        assert not old.client._http.is_closed
+        assert not old.client.is_closed
         assert app.screen is screen
         assert current(screen)["Profile"] == "test"
         assert app.link.profile == "test"
@@ -393,6 +399,6 @@ async def test_escape_closes_the_add_profile_modal_without_saving(make_app: Make
         assert isinstance(app.screen, ProfileFormScreen)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is screen
+        assert current_screen(app) is screen
         assert not paths.config_file().exists()
     assert not app.unexpected_errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from tui_helpers import MakeApp, build_app, server_models, settle, wait_until
+from tui_helpers import MakeApp, build_app, current_screen, server_models, settle, wait_until
 from tui_probe import delete_model, no_pending_jobs, open_detail, sandbox_http
 
 from xerotui.config.settings import Settings
@@ -80,9 +80,9 @@ async def test_a_refresh_on_the_overview_also_updates_the_table(
         await settle(pilot)
         await pilot.press("g", "l")
         await settle(pilot)
-        assert app.screen is models
         assert gone not in ids(models)
         assert len(ids(models)) == len(await server_models(sandbox))
+        assert current_screen(app) is models
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widget import Widget
 from tui_helpers import MakeApp, settle
@@ -68,7 +69,7 @@ async def test_help_lists_the_screen_keys_the_global_keys_and_every_chord(
         # the screen's own keys, live: no filter is active, so "clear filter" is not offered,
         # and the 43 models fit one page, so the paging keys are not either
         assert by_id(tables["This screen — Models"]) == MODELS_KEYS
-        assert {b.id for b in ModelsScreen.BINDINGS} - set(MODELS_KEYS) == {
+        assert {b.id for b in Binding.make_bindings(ModelsScreen.BINDINGS)} - set(MODELS_KEYS) == {
             "models.clear_filter",
             "models.page_prev",
             "models.page_next",

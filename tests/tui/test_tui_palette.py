@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from textual.app import App
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
@@ -83,7 +84,7 @@ async def test_palette_lists_every_chord_and_the_screen_keys(make_app: MakeApp) 
         listed = dict(options(pilot))
         assert "Models: Next page" not in listed  # one page only: a disabled key is not offered
         await pilot.press("escape")
-        assert not CommandPalette.is_open(app)
+        assert not CommandPalette.is_open(cast("App[object]", app))
 
 
 async def test_typing_overview_and_enter_goes_to_the_overview(make_app: MakeApp) -> None:

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 import pytest
-from tui_helpers import MakeApp, server_models, settle, wait_until
+from tui_helpers import MakeApp, current_screen, server_models, settle, wait_until
 from tui_probe import SIZE, set_faults, toasts, wait_toast, widget_text
 
 from xerotui.api.errors import NotFoundError
@@ -74,6 +74,7 @@ async def test_after_an_error_in_a_key_handler_the_app_keeps_working(
             app.simulate_key("w")
             await poll(lambda: isinstance(app.screen, ErrorScreen), what="the error modal")
             modal = app.screen
+            assert isinstance(modal, ErrorScreen)
             assert app.is_running
             await poll(
                 lambda: "Unexpected error" in modal_text(modal), what="the modal to be drawn"
@@ -97,10 +98,12 @@ async def test_after_an_error_in_a_key_handler_the_app_keeps_working(
             await pilot.press("escape", "w")
             await poll(lambda: isinstance(app.screen, ErrorScreen), what="a second modal")
             assert len(app.unexpected_errors) == 2
+            second = current_screen(app)
+            assert isinstance(second, ErrorScreen)
             await pilot.press("c")
-            assert app.clipboard == app.screen.trace
+            assert app.clipboard == second.trace
             await pilot.press("escape")
-            assert app.screen is models
+            assert current_screen(app) is models
     finally:
         app.unexpected_errors.clear()
 

@@ -10,6 +10,7 @@ from tui_helpers import MakeApp, settle
 from tui_probe import SIZE
 
 from xerotui.config import paths
+from xerotui.config import settings as settings_module
 from xerotui.config.settings import Settings, load_settings
 from xerotui.tui import app as app_module
 from xerotui.tui.theme import DEFAULT_THEME
@@ -64,7 +65,7 @@ async def test_the_last_theme_chosen_wins_even_when_a_write_is_slow(
     The first write is made slow (as a busy disk would), so the race is deterministic.
     """
     first = threading.Event()
-    real_save = app_module.save_settings
+    real_save = settings_module.save_settings
 
     def slow_first_save(settings: Settings) -> None:
         if not first.is_set():

@@ -116,6 +116,10 @@ class XeroClient:
         return self._masked
 
     @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    @property
     def log(self) -> RequestLog:
         return self._log
 
@@ -126,9 +130,9 @@ class XeroClient:
     def chat_url(self, slug: str) -> str:
         return self._url(f"/{_seg(slug)}/v1/chat/completions")
 
-    def model_curl(self, model_id: str) -> str:
-        """`GET` of one extended model as a curl command, key masked ("copy as curl")."""
-        return self.curl("GET", f"/v1/models/{_seg(model_id)}?extended=true")
+    def model_curl(self, model_id: str, *, reveal: bool = False) -> str:
+        """`GET` of one extended model as a curl command, key masked unless `reveal`."""
+        return self.curl("GET", f"/v1/models/{_seg(model_id)}?extended=true", reveal=reveal)
 
     def curl(self, method: str, path: str, body: Body = None, *, reveal: bool = False) -> str:
         """The request as a curl command line; the key is masked unless ``reveal``."""

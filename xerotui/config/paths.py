@@ -40,6 +40,11 @@ def demo_db() -> Path:
     return data_dir() / "demo-sandbox.db"
 
 
+def screenshots_dir() -> Path:
+    """Where the palette's "Screenshot" saves SVGs."""
+    return data_dir() / "screenshots"
+
+
 def chats_dir() -> Path:
     """Chat transcripts and input history, one directory per profile (under the data dir)."""
     return data_dir() / "chats"

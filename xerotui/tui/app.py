@@ -22,6 +22,7 @@ from textual.worker import Worker
 
 from xerotui.api.errors import XeroError
 from xerotui.api.requestlog import RequestLog
+from xerotui.config import paths
 from xerotui.config.settings import Settings, save_settings
 from xerotui.launcher import SandboxProcess
 from xerotui.tui.chords import APP_BINDINGS, BY_NAME, CHORDS
@@ -234,11 +235,62 @@ class XeroApp(SafeApp):
 
     # ------------------------------------------------------------------ services
 
-    def copy(self, text: str, *, what: str) -> None:
+    def copy(self, text: str, *, what: str, preview: str | None = None) -> None:
         """Copy to the clipboard (OSC 52 works over SSH and tmux) and say what was copied."""
         self.copy_to_clipboard(text)
-        preview = one_line(text, limit=60)
-        self.notify(preview, title=f"Copied {what}", timeout=4, markup=False)
+        shown = one_line(text if preview is None else preview, limit=60)
+        self.notify(shown, title=f"Copied {what}", timeout=4, markup=False)
+
+    def copy_model_curl(self, model_id: str, *, with_key: bool = False) -> None:
+        """ "Copy as curl": the key masked; `with_key` asks first, then copies it whole."""
+        session = self.session
+        if session is None:
+            return
+        if not with_key:
+            command = session.client.model_curl(model_id)
+            self.copy(command, what="curl command (key masked)")
+            return
+        from xerotui.tui.screens.confirm import ConfirmScreen
+
+        def chosen(go: bool | None) -> None:
+            if go and self.session is session:
+                self.copy(
+                    session.client.model_curl(model_id, reveal=True),
+                    what="curl command WITH your API key",
+                    preview="The API key is in the clipboard: paste it only where it is safe.",
+                )
+
+        self.push_screen(
+            ConfirmScreen(
+                "Copy the curl command with your API key?",
+                "The clipboard will hold your whole API key: anything that can read the "
+                "clipboard (or your terminal's history) can use it. y copies it with the key "
+                "masked instead.",
+                confirm="Copy with key",
+            ),
+            chosen,
+        )
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """The palette's "Screenshot": an SVG in xerotui's screenshots folder (made if
+        missing); the toast says where it went, or why it could not be saved."""
+        folder = Path(path) if path else paths.screenshots_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(filename, str(folder), time_format)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.notify(
+                f"Could not save the screenshot in {folder}: {reason}.",
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
+            return None
+        self.notify(f"Saved to {saved}", title="Screenshot", markup=False)
+        return None
 
     def adopt_sandbox(self, process: SandboxProcess) -> None:
         self.sandboxes.append(process)

@@ -46,8 +46,11 @@ class Host(Protocol):
 
     def save_settings(self, **changes: Any) -> None: ...
 
-    def copy(self, text: str, *, what: str) -> None:
+    def copy(self, text: str, *, what: str, preview: str | None = None) -> None:
         """Copy to the clipboard (OSC 52) and say in a toast what was copied."""
+
+    def copy_model_curl(self, model_id: str, *, with_key: bool = False) -> None:
+        """The model's GET as a curl command: key masked, or whole after a confirmation."""
 
     def connect(self, session: Session) -> Worker[None]:
         """Switch to a new session (profile switch, first run)."""

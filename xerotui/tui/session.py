@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import httpx
+
 from xerotui.api.client import XeroClient
 from xerotui.api.inventory import ModelInventory
 from xerotui.api.prefetch import Prefetch
@@ -48,9 +50,10 @@ def open_session(
     origin: str,
     log: RequestLog,
     prefetch: Prefetch | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> Session:
     """A Session with a new client writing to the app's request log."""
-    client = XeroClient(base_url, api_key, log=log, prefetch=prefetch)
+    client = XeroClient(base_url, api_key, log=log, prefetch=prefetch, transport=transport)
     return Session(client=client, api_key=api_key, profile=profile, origin=origin)
 
 

@@ -41,6 +41,16 @@ class ApiLogScreen(XeroScreen):
     """Newest last, following the end like `tail -f` while the cursor is on the last row."""
 
     TITLE = "API log"
+    DEFAULT_CSS = """
+    ApiLogScreen #log-summary {
+        height: auto;
+        padding: 0 1;
+    }
+    ApiLogScreen #log-table {
+        height: 1fr;
+        min-height: 6;
+    }
+    """
     MODE = "log"
     BINDINGS = [
         Binding("e", "errors_only", "Errors only", id="log.errors"),

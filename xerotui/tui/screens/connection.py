@@ -26,6 +26,15 @@ class ConnectionScreen(XeroScreen):
     """Where the session points and which profiles exist (xeroctl's and xerotui's)."""
 
     TITLE = "Connection"
+    DEFAULT_CSS = """
+    ConnectionScreen #conn-profiles-title {
+        height: auto;
+        padding: 0 1;
+    }
+    ConnectionScreen #conn-profiles {
+        height: 1fr;
+    }
+    """
     MODE = "connection"
     BINDINGS = [
         Binding("enter", "use", "Use profile", id="connection.use"),

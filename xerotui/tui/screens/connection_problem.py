@@ -54,6 +54,23 @@ def advice(error: XeroError) -> str:
 class ConnectionProblemScreen(SafeDispatch, ModalScreen[str]):
     """Dismisses with "retry", "connection" or "quit"."""
 
+    DEFAULT_CSS = """
+    ConnectionProblemScreen {
+        align: center middle;
+    }
+    ConnectionProblemScreen #problem {
+        width: 84;
+        max-width: 95%;
+        height: auto;
+        max-height: 95%;
+    }
+    ConnectionProblemScreen #problem-title {
+        margin-bottom: 1;
+    }
+    ConnectionProblemScreen #problem-advice {
+        margin-top: 1;
+    }
+    """
     BINDINGS = [
         Binding("r", "choose('retry')", "Retry", id="problem.retry"),
         Binding("b", "choose('connection')", "Connection & profiles", id="problem.connection"),

@@ -14,6 +14,21 @@ from xerotui.tui.sanitize import clean
 
 
 class ErrorScreen(SafeDispatch, ModalScreen[None]):
+    DEFAULT_CSS = """
+    ErrorScreen {
+        align: center middle;
+    }
+    ErrorScreen #error-modal {
+        width: 84;
+        max-width: 95%;
+        height: auto;
+        max-height: 95%;
+    }
+    ErrorScreen #error-trace {
+        height: 16;
+        border: round $error 50%;
+    }
+    """
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="error.close"),
         Binding("c", "copy", "Copy traceback", id="error.copy"),

@@ -39,6 +39,25 @@ class FirstRunScreen(SafeDispatch, Screen[None]):
     """Shown instead of the dashboard until a connection works."""
 
     TITLE = "First run"
+    DEFAULT_CSS = """
+    FirstRunScreen #first-run {
+        padding: 1 2;
+    }
+    FirstRunScreen #first-run-welcome {
+        margin-bottom: 1;
+    }
+    FirstRunScreen #first-run-choices {
+        height: auto;
+    }
+    FirstRunScreen #first-run-choices > .dialog {
+        width: 1fr;
+        height: auto;
+        margin: 0 1 0 0;
+    }
+    FirstRunScreen #first-run-sandbox Button {
+        margin-top: 1;
+    }
+    """
     BINDINGS = [
         Binding("ctrl+s", "sandbox", "Start the local sandbox", id="first_run.sandbox"),
         Binding("ctrl+q", "app.quit", "Quit", id="first_run.quit"),

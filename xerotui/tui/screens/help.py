@@ -21,6 +21,30 @@ WIDE_ENOUGH_FOR_IDS = 110
 class HelpScreen(SafeDispatch, ModalScreen[None]):
     """Help for the screen beneath: its keys, the global keys, and the g-chords."""
 
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen #help-panel {
+        width: 90%;
+        max-width: 110;
+        height: 90%;
+        background: $surface;
+        border: round $primary;
+        padding: 0 2;
+    }
+    HelpScreen #help-columns {
+        height: auto;
+    }
+    HelpScreen .help-column {
+        width: 1fr;
+        height: auto;
+        padding: 0 1;
+    }
+    HelpScreen .help-group {
+        margin-bottom: 1;
+    }
+    """
     BINDINGS = [
         Binding("question_mark", "dismiss", "Close help", id="help.close"),
         Binding("escape", "dismiss", "Close help", show=False, id="help.escape"),

@@ -66,6 +66,32 @@ class ModelDetailScreen(XeroScreen):
     """One model, fetched with `extended=true`; the list's copy is shown while it loads."""
 
     TITLE = "Model detail"
+    DEFAULT_CSS = """
+    ModelDetailScreen #detail-title {
+        height: 1;
+        padding: 0 1;
+        margin: 1 0 0 0;
+    }
+    ModelDetailScreen #detail-body {
+        height: 1fr;
+    }
+    ModelDetailScreen #detail-main {
+        width: 2fr;
+        padding: 1 1;
+    }
+    ModelDetailScreen #detail-side {
+        width: 1fr;
+        min-width: 34;
+    }
+    ModelDetailScreen #detail-capabilities {
+        height: auto;
+        min-height: 3;
+    }
+    ModelDetailScreen #detail-json, ModelDetailScreen #detail-text {
+        height: 1fr;
+        padding: 0 1;
+    }
+    """
     MODE = "models"
     BINDINGS = [
         Binding("escape", "back", "Back", id="detail.back"),
@@ -73,7 +99,14 @@ class ModelDetailScreen(XeroScreen):
         Binding("f", "full", "Full description", id="detail.full"),
         Binding("j", "json", "JSON", id="detail.json"),
         Binding("y", "copy_id", "Copy id", id="detail.copy_id"),
-        Binding("Y", "copy_curl", "Copy curl", id="detail.copy_curl"),
+        Binding("Y", "copy_curl", "Copy curl (key masked)", id="detail.copy_curl"),
+        Binding(
+            "ctrl+y",
+            "copy_curl(True)",
+            "Copy curl with the key",
+            id="detail.copy_curl_key",
+            show=False,
+        ),
         Binding("ctrl+r", "reload", "Reload", id="detail.reload"),
     ]
 
@@ -95,7 +128,7 @@ class ModelDetailScreen(XeroScreen):
                 yield FieldList(id="detail-more", classes="panel")
         with VerticalScroll(id="detail-json"):
             yield Static(id="detail-json-body")
-        yield TextViewer(id="detail-text")
+        yield TextViewer(id="detail-text", classes="panel")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -145,13 +178,20 @@ class ModelDetailScreen(XeroScreen):
         if self.raw:
             self.show_json(model)
         if self.full:
-            self.query_one(TextViewer).set_text(clean(model.description or "-"))
+            self.show_description(model)
+
+    def show_description(self, model: Model) -> None:
+        viewer = self.query_one(TextViewer)
+        viewer.set_text(clean(model.description or "-"))
+        size = len(model.description or "")
+        viewer.border_title = f"Description · {size:,} characters · esc back"
 
     def show_json(self, model: Model) -> None:
         body = clean(json.dumps(model.wire(), indent=2, ensure_ascii=False))
         plain = len(body) > SYNTAX_LIMIT
         if plain:
             self.query_one(TextViewer).set_text(body)
+            self.query_one(TextViewer).border_title = f"JSON · {len(body):,} characters"
         else:
             self.query_one("#detail-json-body", Static).update(
                 Syntax(body, "json", theme="ansi_dark", background_color="default", word_wrap=True)
@@ -227,7 +267,7 @@ class ModelDetailScreen(XeroScreen):
     def action_full(self) -> None:
         self.full, self.raw = not self.full, False
         if self.full and self.model is not None:
-            self.query_one(TextViewer).set_text(clean(self.model.description or "-"))
+            self.show_description(self.model)
         self.show_view("text" if self.full else "fields")
         self.refresh_bindings()
 
@@ -244,6 +284,5 @@ class ModelDetailScreen(XeroScreen):
     def action_copy_id(self) -> None:
         self.host.copy(self.model_id, what="model id")
 
-    def action_copy_curl(self) -> None:
-        command = self.session.client.model_curl(self.model_id)
-        self.host.copy(command, what="curl command (key masked)")
+    def action_copy_curl(self, with_key: bool = False) -> None:
+        self.host.copy_model_curl(self.model_id, with_key=with_key)

@@ -40,7 +40,14 @@ class ModelsScreen(XeroScreen):
         Binding("right_square_bracket", "page(1)", "Next page", id="models.page_next"),
         Binding("ctrl+r", "refresh", "Refresh", id="models.refresh"),
         Binding("y", "copy_id", "Copy id", id="models.copy_id", show=False),
-        Binding("Y", "copy_curl", "Copy curl", id="models.copy_curl", show=False),
+        Binding("Y", "copy_curl", "Copy curl (key masked)", id="models.copy_curl", show=False),
+        Binding(
+            "ctrl+y",
+            "copy_curl(True)",
+            "Copy curl with the key",
+            id="models.copy_curl_key",
+            show=False,
+        ),
     ]
 
     def __init__(self) -> None:
@@ -242,7 +249,7 @@ class ModelsScreen(XeroScreen):
         if action == "page" and parameters:
             target = self.page + int(str(parameters[0]))
             return 0 <= target <= self.last_page  # hidden where there is no such page
-        if action in {"mark", "copy_id", "copy_curl"}:
+        if action in {"mark", "copy_id", "copy_curl"}:  # need a visible row
             return True if self.table.highlighted_id else None
         return True
 
@@ -310,8 +317,7 @@ class ModelsScreen(XeroScreen):
         if model_id:
             self.host.copy(model_id, what="model id")
 
-    def action_copy_curl(self) -> None:
+    def action_copy_curl(self, with_key: bool = False) -> None:
         model_id = self.table.highlighted_id
         if model_id:
-            command = self.session.client.model_curl(model_id)
-            self.host.copy(command, what="curl command (key masked)")
+            self.host.copy_model_curl(model_id, with_key=with_key)

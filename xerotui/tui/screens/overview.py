@@ -24,6 +24,19 @@ class OverviewScreen(XeroScreen):
     """A one-look summary of the project; reads the shared inventory."""
 
     TITLE = "Overview"
+    DEFAULT_CSS = """
+    OverviewScreen #overview-grid {
+        grid-size: 2;
+        grid-columns: 1fr 1fr;
+        grid-rows: auto;
+        grid-gutter: 0 1;
+        padding: 0 1;
+        height: auto;
+    }
+    OverviewScreen #overview-grid > .panel {
+        height: auto;
+    }
+    """
     MODE = "overview"
     BINDINGS = [
         Binding("ctrl+r", "refresh", "Refresh", id="overview.refresh"),

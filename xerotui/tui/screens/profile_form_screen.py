@@ -18,6 +18,17 @@ from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
 class ProfileFormScreen(SafeDispatch, ModalScreen[None]):
     """Test, save (0600) and switch to a new profile; on failure the values stay."""
 
+    DEFAULT_CSS = """
+    ProfileFormScreen {
+        align: center middle;
+    }
+    ProfileFormScreen #profile-modal {
+        width: 84;
+        max-width: 95%;
+        height: auto;
+        max-height: 95%;
+    }
+    """
     BINDINGS = [Binding("escape", "dismiss", "Cancel", id="profile_form.cancel")]
 
     def compose(self) -> ComposeResult:

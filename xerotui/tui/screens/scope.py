@@ -27,6 +27,15 @@ class ScopeScreen(XeroScreen):
     """The scope table, with the last status per endpoint kept live from the request log."""
 
     TITLE = "Scope table"
+    DEFAULT_CSS = """
+    ScopeScreen #scope-intro {
+        height: auto;
+        padding: 0 1;
+    }
+    ScopeScreen #scope-table {
+        height: 1fr;
+    }
+    """
     MODE = "scope"
     BINDINGS = [
         Binding("enter", "show_requests", "Requests", id="scope.requests"),
@@ -50,7 +59,7 @@ class ScopeScreen(XeroScreen):
         for key, label, width in (
             ("method", "Method", 6),
             ("path", "Path", None),
-            ("last", "Last status", 22),
+            ("last", "Last status", 20),
             ("ms", "ms", 5),
             ("when", "When", 8),
             ("auth", "Auth", 11),

@@ -21,6 +21,26 @@ NO_MODEL = "highlight a model first (g l)"
 class WhichKeyScreen(SafeDispatch, ModalScreen[str | None]):
     """A pending `g` chord. Dismisses with the chord name, or None when cancelled."""
 
+    DEFAULT_CSS = """
+    WhichKeyScreen {
+        background: transparent;
+        align: right bottom;
+    }
+    WhichKeyScreen #which-key {
+        width: 66;
+        height: auto;
+        margin: 0 2 2 0;
+        padding: 0 2;
+        background: $surface;
+        border: round $accent;
+    }
+    WhichKeyScreen #which-key-title {
+        margin-bottom: 1;
+    }
+    WhichKeyScreen #which-key-hint {
+        margin-top: 1;
+    }
+    """
     BINDINGS = [
         *(
             Binding(c.key, f"pick('{c.name}')", c.description, id=c.binding_id, show=False)

@@ -32,8 +32,8 @@ class TextViewer(SafeDispatch, ScrollView, can_focus=True):
     }
     """
 
-    def __init__(self, text: str = "", *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, text: str = "", *, id: str | None = None, classes: str = "") -> None:
+        super().__init__(id=id, classes=classes)
         self._lines: list[str] = []
         self._starts: list[int] = [0]
         """Screen row at which each text line starts (at `_width`), plus the total."""
