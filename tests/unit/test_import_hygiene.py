@@ -73,3 +73,59 @@ def test_the_layers_do_not_load_textual_even_indirectly() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+def tui_files() -> list[Path]:
+    return sorted((PACKAGE / "tui").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", tui_files(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_tui_sees_the_app_only_through_the_host(path: Path) -> None:
+    """No module of tui/ but app.py imports app.py (screens reach it through tui/host.py),
+    and tui/ never imports the emulator (the --demo launcher is xerotui/launcher.py)."""
+    names = imported_modules(path)
+    if path.name != "app.py" or path.parent.name != "tui":
+        assert "xerotui.tui.app" not in names
+    assert not {n for n in names if n == "xerotui.sandbox" or n.startswith("xerotui.sandbox.")}
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((PACKAGE / "tui" / "widgets").glob("*.py")),
+    ids=lambda p: p.name,
+)
+def test_widgets_do_no_io(path: Path) -> None:
+    """Widgets are presentational: they never import the client (screens do the IO)."""
+    names = imported_modules(path)
+    assert not {n for n in names if n.startswith("xerotui.api.client") or n == "httpx"}
+
+
+def test_the_host_rules_catch_an_offender(tmp_path: Path) -> None:
+    sample = tmp_path / "screen.py"
+    sample.write_text("from xerotui.tui.app import XeroApp\nimport xerotui.sandbox.store\n")
+    assert {"xerotui.tui.app", "xerotui.sandbox.store"} <= imported_modules(sample)
+
+
+def test_every_widget_and_screen_carries_the_safety_net_and_its_own_css() -> None:
+    """Each widget and screen class of xerotui mixes in SafeDispatch (an error in its handler
+    opens the error modal and it keeps working) and brings its own DEFAULT_CSS."""
+    import importlib
+    import inspect
+
+    from textual.dom import DOMNode
+
+    from xerotui.tui.safety import SafeDispatch
+
+    checked = []
+    for folder in ("widgets", "screens"):
+        for path in sorted((PACKAGE / "tui" / folder).glob("*.py")):
+            module = importlib.import_module(f"xerotui.tui.{folder}.{path.stem}")
+            for _, cls in inspect.getmembers(module, inspect.isclass):
+                if cls.__module__ != module.__name__ or not issubclass(cls, DOMNode):
+                    continue
+                checked.append(cls.__name__)
+                assert issubclass(cls, SafeDispatch), f"{cls.__name__} lacks SafeDispatch"
+                own_css = "DEFAULT_CSS" in vars(cls) or cls.__name__.endswith("Screen")
+                assert own_css, f"{cls.__name__} has no DEFAULT_CSS"
+    assert "ModelTable" in checked
+    assert "ModelsScreen" in checked

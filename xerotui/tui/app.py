@@ -102,6 +102,8 @@ class XeroApp(SafeApp):
         self.sandboxes: list[SandboxProcess] = []
         """Sandbox children this run started (--demo, the first-run screen): stopped at exit."""
         self._settings_writer = ThreadPoolExecutor(1, thread_name_prefix="xerotui-settings")
+        # Before any screen is built, so the first footer already shows the user's keys.
+        self.set_keymap(settings.keymap)
         self.feed = ModelFeed(self)
         self.links = LinkWatch(self, self._show_link)
         for theme in THEMES:
@@ -119,7 +121,6 @@ class XeroApp(SafeApp):
         self.link = link
 
     def on_mount(self) -> None:
-        self.set_keymap(self.settings.keymap)
         self.safety_net = True
         if self.settings.refresh_interval > 0:
             self.set_interval(self.settings.refresh_interval, self.feed.periodic)
