@@ -14,6 +14,7 @@ from xerotui.api.errors import (
     RequestTimeoutError,
     ServerError,
 )
+from xerotui.api.schema import Model
 from xerotui.api.watch_state import ORIGIN_LIST, Change, Outcome, PollPolicy, WatchUpdate
 
 
@@ -212,6 +213,35 @@ async def test_strategy_follows_the_cost_in_a_big_project() -> None:
     assert h.source.gets()[:5] == [2.5] * 5
 
 
+async def test_a_scan_goes_on_while_pages_are_cheaper_than_gets() -> None:
+    h = Harness()
+    h.source.filler = 950  # 1,000 models; the watched ones sort last, on page 10
+    ids = [f"z{n:02d}" for n in range(50)]
+    for mid in ids:
+        h.source.timeline[mid] = [(0, "validating")]
+    async with h.watcher:
+        for mid in ids:
+            h.watcher.watch(mid, status="validating")
+        await h.run_until(lambda: len(h.source.lists()) >= 20)
+    assert h.source.gets() == []  # 10 pages beat 50 GETs, even after a first page of none
+    assert h.source.lists()[:10] == [1.0] * 10
+    assert h.source.lists()[10:20] == [2.5] * 10
+
+
+async def test_a_first_page_without_them_falls_back_to_gets() -> None:
+    h = Harness()
+    h.source.filler = 995
+    ids = ["z1", "z2", "z3", "z4", "z5"]
+    for mid in ids:
+        h.source.timeline[mid] = [(0, "validating")]
+    async with h.watcher:
+        for mid in ids:
+            h.watcher.watch(mid, status="validating")
+        await h.run_until(lambda: len(h.source.gets()) >= 10)
+    assert h.source.lists() == [1.0]  # then 9 pages left cost more than 5 GETs
+    assert h.source.gets() == [1.0] * 5 + [2.5] * 5
+
+
 async def test_models_missing_from_the_list_are_fetched_and_404_is_gone() -> None:
     h = Harness()
     h.source.timeline.update(a=[(0, "validating")], b=[(0, "validating")])
@@ -371,3 +401,20 @@ async def test_watch_starts_the_loop_by_itself() -> None:
     finally:
         await h.watcher.aclose()
     assert watch.outcome is Outcome.SUCCESS
+
+
+async def test_a_model_without_a_status_is_no_news() -> None:
+    h = Harness()
+    h.source.timeline["a"] = [(0, "validating")]
+    real_get = h.source.get_model
+
+    async def without_status(model_id: str, extended: bool = True) -> Model:
+        found = await real_get(model_id, extended)
+        return found.model_copy(update={"status": None})
+
+    h.source.get_model = without_status  # type: ignore[method-assign]
+    async with h.watcher:
+        watch = h.watcher.watch("a", status="validating")
+        await h.run_until(lambda: watch.polls == 2)
+    assert watch.status == "validating"
+    assert h.changes("status") == []

@@ -72,7 +72,7 @@ class FakeSource:
 
     ``timeline[id] = [(0, "validating"), (5, "ready")]``. ``failures`` are raised, in order,
     by the next requests; ids in ``gone`` answer 404; ``total`` pretends the project has
-    that many models (pages of filler around the real ones).
+    ``filler`` adds that many ready models; the list is sorted by id.
     """
 
     def __init__(self, clock: FakeClock, changed: asyncio.Event) -> None:
@@ -106,7 +106,7 @@ class FakeSource:
         self._call("list", offset)
         real = [model(m, self.status_of(m)) for m in sorted(self.timeline) if m not in self.gone]
         filler = [model(f"filler-{n:05d}", "ready") for n in range(self.filler)]
-        everything = real + filler
+        everything = sorted(real + filler, key=lambda m: m.id)
         page = everything[offset : offset + limit]
         more = offset + len(page) < len(everything)
         return ModelList(data=page, has_more=more, total=len(everything))

@@ -46,6 +46,7 @@ from xerotui.api.watch_state import (
     Watch,
     WatchChange,
     WatchUpdate,
+    describe,
     outcome_of,
 )
 
@@ -54,14 +55,6 @@ log = logging.getLogger(__name__)
 Subscriber = Callable[[WatchUpdate], None]
 Sleep = Callable[[float], Awaitable[Any]]
 KEEP_ENDED = 500  # ended watches kept for the Jobs screen; older ones are forgotten
-
-
-def describe(error: BaseException) -> str:
-    """A failed poll in one line, for the watch's ``problem``."""
-    if isinstance(error, XeroError):
-        detail = error.detail
-        return f"{error.title}: {error.message}" + (f" ({detail})" if detail else "")
-    return f"Unexpected error: {error!r}"
 
 
 class StatusWatcher:
@@ -386,7 +379,8 @@ class StatusWatcher:
         if watch.failures:
             watch.failures, watch.problem = 0, None
             changes.append(WatchChange(watch, Change.PROBLEM, watch.status, watch.status))
-        previous, status = watch.status, model.status
+        previous = watch.status
+        status = previous if model.status is None else model.status  # no status: no news
         if status != previous:
             watch.status = status
             if status:

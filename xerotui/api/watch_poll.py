@@ -9,8 +9,9 @@ Two ways to learn the status of the models under watch:
 Each round takes the cheaper one: the pages when there are fewer pages than models due,
 else one GET per model (at most ``PollPolicy.concurrency`` at once). The project's page count
 is learned from ``total`` on the first list; before that a round with two or more models due
-reads the first page (one request, never more than the GETs it replaces) and GETs whatever
-it did not find. Models due but missing from the pages (deleted, or moved by a concurrent
+reads the first page (one request, never more than the GETs it replaces). A scan goes on
+while the pages left cost fewer requests than GETs of the models not seen yet, and GETs
+the rest. Models due but missing from the pages (deleted, or moved by a concurrent
 change in the order) are fetched one by one, so a 404 still says "gone".
 
 At the watcher's cap of one round per 10 s, a round costs min(N, ceil(T/100)) requests:
@@ -90,12 +91,15 @@ class StatusPoller:
     async def _scan(
         self, due: Sequence[str], watched: Collection[str], result: PollResult
     ) -> list[str]:
-        """Read pages until every due id was seen (or the pages end); returns the unseen."""
+        """Read pages while the pages left cost fewer requests than GETs of the ids not
+        seen yet (before the page count is known: the first page only); returns the unseen."""
         size = self._policy.page_size
         wanted = set(due)
-        budget = self._pages or 1
         offset = scanned = 0
-        while wanted and scanned < budget:
+        while wanted:
+            left = (self._pages or 1) - scanned
+            if left <= 0 or (scanned and left >= len(wanted)):
+                break
             page = await self._source.list_models(limit=size, offset=offset, extended=True)
             scanned += 1
             for model in page.data:

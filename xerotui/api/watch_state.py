@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from xerotui.api.errors import XeroError
 from xerotui.api.schema import FAILURE_STATUSES, SUCCESS_STATUSES, Model
 
 DEFAULT_TIMEOUT = 600.0  # seconds, as xeroctl's --wait-timeout
@@ -37,6 +38,14 @@ def outcome_of(status: str | None) -> Outcome | None:
     if status in FAILURE_STATUSES:
         return Outcome.FAILURE
     return None
+
+
+def describe(error: BaseException) -> str:
+    """A failed poll in one line, for the watch's ``problem``."""
+    if isinstance(error, XeroError):
+        detail = error.detail
+        return f"{error.title}: {error.message}" + (f" ({detail})" if detail else "")
+    return f"Unexpected error: {error!r}"
 
 
 @dataclass(frozen=True)
