@@ -14,10 +14,12 @@ while the pages left cost fewer requests than GETs of the models not seen yet, a
 the rest. Models due but missing from the pages (deleted, or moved by a concurrent
 change in the order) are fetched one by one, so a 404 still says "gone".
 
-At the watcher's cap of one round per 10 s, a round costs min(N, ceil(T/100)) requests:
-5 models in a 43-model project: 1 request (6 a minute); 50 models: 1 request (6 a minute);
-50 models in a 1,000-model project: 10; 5 in it: 5. A naive loop polling each model once
-a second sends 60 N a minute (300 for 5, 3,000 for 50).
+Requests per minute (benchmarks/bench_watch.py, sandbox, first minute / once backed off to
+one round per 10 s): 5 or 50 models in a 100-model project: 9 / 6 (one page per round);
+in a 1,043-model project: 5 models 41 / 30 (GETs), 50 models 90 / 52 (pages). A naive loop
+polling each model once a second sends 60 N a minute: 300 for 5, 3,000 for 50. Requests are
+what rate limits count; bytes are the price: a page of 100 extended models is ~43 KB against
+~0.7 KB for one model, so about 4 KB/s at the cap.
 """
 
 from __future__ import annotations
