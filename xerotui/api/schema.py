@@ -7,9 +7,12 @@ unset are omitted on the wire, never sent as ``null`` (use :meth:`Wire.wire`).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from xerotui.api.model_fields import Field as MetadataField
+from xerotui.api.model_fields import FieldSpec, Kind
 
 # Status vocabulary (design.md section 3).
 SUCCESS_STATUSES = frozenset({"active", "ready", "validated"})
@@ -36,6 +39,8 @@ WORKLOAD_TYPES = ("chat", "code", "reasoning", "embedding", "multilingual")
 TORCH_DTYPES = ("float16", "bfloat16", "float32")
 PRE_QUANTIZATION_METHODS = ("gptq", "awq", "compressed-tensors")
 PRE_QUANTIZATION_BITS = (4, 8)
+TEXT_LIMITS = {"description": 10_000, "license": 256, "architecture": 128}
+"""Maximum lengths of the free-text metadata fields (characters)."""
 
 
 def is_terminal(status: str | None) -> bool:
@@ -56,7 +61,106 @@ class Wire(BaseModel):
 # --------------------------------------------------------------------------- models
 
 
-class Model(Wire):
+class ModelMetadata(Wire):
+    """The fields `PATCH /models/{id}` may change, each with its FieldSpec (model_fields.py):
+    declared once here, shared by the extended Model, the PATCH body, the sandbox's
+    validation and store, and the edit form."""
+
+    description: Annotated[
+        str | None, FieldSpec("Description", "General", max_length=TEXT_LIMITS["description"])
+    ] = None
+    license: Annotated[
+        str | None,
+        FieldSpec("License", "General", max_length=TEXT_LIMITS["license"], help="e.g. MIT"),
+    ] = None
+    workload_type: Annotated[
+        str | None,
+        FieldSpec("Workload type", "General", WORKLOAD_TYPES, code="invalid_workload_type"),
+    ] = None
+    architecture: Annotated[
+        str | None,
+        FieldSpec(
+            "Architecture",
+            "Architecture",
+            max_length=TEXT_LIMITS["architecture"],
+            help="e.g. LlamaForCausalLM",
+        ),
+    ] = None
+    context_length: Annotated[
+        int | None, FieldSpec("Context length", "Architecture", positive=True, unit="tokens")
+    ] = None
+    parameter_count: Annotated[
+        int | None, FieldSpec("Parameters", "Architecture", positive=True)
+    ] = None
+    hidden_size: Annotated[int | None, FieldSpec("Hidden size", "Architecture", positive=True)] = (
+        None
+    )
+    num_layers: Annotated[int | None, FieldSpec("Layers", "Architecture", positive=True)] = None
+    vocab_size: Annotated[int | None, FieldSpec("Vocab size", "Architecture", positive=True)] = None
+    torch_dtype: Annotated[
+        str | None,
+        FieldSpec("Torch dtype", "Architecture", TORCH_DTYPES, code="invalid_torch_dtype"),
+    ] = None
+    quantization: Annotated[
+        str | None,
+        FieldSpec(
+            "Runtime quantization",
+            "Quantization",
+            QUANTIZATIONS,
+            code="invalid_quantization",
+            message="Invalid quantization method: {value}",
+            empty_means_unchanged=True,
+        ),
+    ] = None
+    pre_quantized: Annotated[bool | None, FieldSpec("Pre-quantized", "Quantization")] = None
+    pre_quantization_method: Annotated[
+        str | None,
+        FieldSpec(
+            "Pre-quantization method",
+            "Quantization",
+            PRE_QUANTIZATION_METHODS,
+            code="invalid_pre_quantization",
+        ),
+    ] = None
+    pre_quantization_bits: Annotated[
+        int | None,
+        FieldSpec(
+            "Pre-quantization bits",
+            "Quantization",
+            PRE_QUANTIZATION_BITS,
+            code="invalid_pre_quantization",
+            message="Invalid pre-quantization bits: {value} (expected 4 or 8)",
+            unit="bits",
+        ),
+    ] = None
+    num_experts: Annotated[int | None, FieldSpec("Experts", "MoE", positive=True)] = None
+    num_experts_per_tok: Annotated[
+        int | None, FieldSpec("Experts per token", "MoE", positive=True)
+    ] = None
+
+
+def _kind(annotation: object, spec: FieldSpec) -> Kind:
+    if spec.choices:
+        return "choice"
+    text = str(annotation)
+    if "bool" in text:
+        return "bool"
+    return "int" if "int" in text else "text"
+
+
+METADATA_FIELDS: tuple[MetadataField, ...] = tuple(
+    MetadataField(name, spec, _kind(info.annotation, spec))
+    for name, info in ModelMetadata.model_fields.items()
+    for spec in info.metadata
+    if isinstance(spec, FieldSpec)
+)
+"""Every PATCH field, in form order (general, architecture, quantization, MoE)."""
+assert len(METADATA_FIELDS) == len(ModelMetadata.model_fields)
+
+IDENTITY = ("id", "object", "created", "owned_by", "name")
+
+
+class Model(ModelMetadata):
     """A model, standard (first five keys) or extended (all the rest)."""
 
     id: str
@@ -71,24 +175,14 @@ class Model(Wire):
     status: str | None = None
     version: str | None = None
     is_latest: bool | None = None
-    description: str | None = None
-    license: str | None = None
-    architecture: str | None = None
-    quantization: str | None = None
-    context_length: int | None = None
-    parameter_count: int | None = None
-    hidden_size: int | None = None
-    num_layers: int | None = None
-    vocab_size: int | None = None
-    workload_type: str | None = None
-    torch_dtype: str | None = None
-    num_experts: int | None = None
-    num_experts_per_tok: int | None = None
-    pre_quantized: bool | None = None
-    pre_quantization_method: str | None = None
-    pre_quantization_bits: int | None = None
     capabilities: list[str] | None = None
     is_shared: bool | None = None
+
+    def wire(self) -> dict[str, Any]:
+        """The JSON body, the identity keys first (as the docs show a model)."""
+        body = super().wire()
+        head = {key: body.pop(key) for key in IDENTITY if key in body}
+        return head | body
 
 
 class ModelList(Wire):
@@ -100,27 +194,10 @@ class ModelList(Wire):
     total: int | None = None
 
 
-class ModelUpdate(Wire):
+class ModelUpdate(ModelMetadata):
     """PATCH body: only the fields that were set are sent (see :meth:`patch_body`)."""
 
     model_config = ConfigDict(extra="forbid")
-
-    description: str | None = None
-    license: str | None = None
-    architecture: str | None = None
-    quantization: str | None = None
-    context_length: int | None = None
-    parameter_count: int | None = None
-    hidden_size: int | None = None
-    num_layers: int | None = None
-    vocab_size: int | None = None
-    workload_type: str | None = None
-    torch_dtype: str | None = None
-    num_experts: int | None = None
-    num_experts_per_tok: int | None = None
-    pre_quantized: bool | None = None
-    pre_quantization_method: str | None = None
-    pre_quantization_bits: int | None = None
 
     def patch_body(self) -> dict[str, Any]:
         """Exactly the fields the caller set, nothing else."""

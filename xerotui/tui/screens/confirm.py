@@ -9,6 +9,7 @@ Dismisses with True (go ahead) or False.
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -54,7 +55,7 @@ class ConfirmScreen(SafeDispatch, ModalScreen[bool]):
     def __init__(
         self,
         title: str,
-        body: Text | str,
+        body: RenderableType,
         *,
         confirm: str = "Delete",
         destructive: bool = True,
@@ -62,7 +63,7 @@ class ConfirmScreen(SafeDispatch, ModalScreen[bool]):
     ) -> None:
         super().__init__()
         self.title_text = title
-        self.body = body if isinstance(body, Text) else Text(body)
+        self.body = Text(body) if isinstance(body, str) else body
         self.confirm_label = confirm
         self.destructive = destructive
         self.typed = typed
