@@ -304,3 +304,12 @@ def test_update_settings_checks_the_keymap_too() -> None:
     with pytest.raises(ConfigError, match="at least 2 seconds"):
         update_settings(refresh_interval=0.5)
     assert not paths.config_file().exists()
+
+
+def test_the_refresh_floor_is_for_what_a_user_sets() -> None:
+    assert Settings(refresh_interval=0.3).refresh_interval == 0.3  # tests poll faster
+    with pytest.raises(ValueError, match="at least 2 seconds"):
+        Settings(refresh_interval=-1)
+    write_config("[settings]\nrefresh_interval = 0.3\n")
+    with pytest.raises(ConfigError, match="at least 2 seconds"):
+        load_settings()

@@ -25,23 +25,12 @@ import pydantic
 
 from xerotui.api import schema as wire
 from xerotui.api.chatstream import ChatStreamReader
-from xerotui.api.errors import (
-    PlannedRequest,
-    UnexpectedResponseError,
-    XeroError,
-)
+from xerotui.api.errors import PlannedRequest, UnexpectedResponseError, XeroError
 from xerotui.api.exchange import Exchange, Trace
 from xerotui.api.failures import error_from_response, validation_summary
 from xerotui.api.guard import Mode, RequestGuard
 from xerotui.api.masking import curl_command, mask_key
-from xerotui.api.outgoing import (
-    Outgoing,
-    build,
-    json_bytes,
-    path_segment,
-    prepare,
-    wire_body,
-)
+from xerotui.api.outgoing import Outgoing, build, json_bytes, path_segment, prepare, wire_body
 from xerotui.api.prefetch import USER_AGENT, Prefetch
 from xerotui.api.prefetch_transport import client_transport
 from xerotui.api.requestlog import RequestLog, RequestRecord
@@ -65,9 +54,10 @@ def _seg(value: str, what: str = "model id") -> str:
     return path_segment(value, what)
 
 
-def _completion_path(slug: str, completion_id: str) -> str:
-    completion = _seg(completion_id, "completion id")
-    return f"/{_seg(slug, 'endpoint slug')}/v1/chat/completions/{completion}"
+def _chat_path(slug: str, completion_id: str | None = None) -> str:
+    """``/{slug}/v1/chat/completions``, and ``/{completion_id}`` after it when given."""
+    path = f"/{_seg(slug, 'endpoint slug')}/v1/chat/completions"
+    return path if completion_id is None else f"{path}/{_seg(completion_id, 'completion id')}"
 
 
 class XeroClient:
@@ -150,7 +140,7 @@ class XeroClient:
         return self._retry
 
     def chat_url(self, slug: str) -> str:
-        return self._url(f"/{_seg(slug, 'endpoint slug')}/v1/chat/completions")
+        return self._url(_chat_path(slug))
 
     def model_curl(self, model_id: str) -> str:
         """`GET` of one extended model as a curl command, key masked ("copy as curl")."""
@@ -251,8 +241,7 @@ class XeroClient:
     async def chat_completion(self, slug: str, request: wire.ChatRequest) -> wire.ChatCompletion:
         plain = request.model_copy(update={"stream": None, "stream_options": None})
         body = wire_body(plain, plain.wire)
-        path = f"/{_seg(slug, 'endpoint slug')}/v1/chat/completions"
-        return await self._call("POST", path, wire.ChatCompletion, body=body)
+        return await self._call("POST", _chat_path(slug), wire.ChatCompletion, body=body)
 
     async def stream_chat(
         self, slug: str, request: wire.ChatRequest
@@ -264,7 +253,7 @@ class XeroClient:
         """
         options = wire.StreamOptions(include_usage=True)
         streamed = request.model_copy(update={"stream": True, "stream_options": options})
-        method, path = "POST", f"/{_seg(slug, 'endpoint slug')}/v1/chat/completions"
+        method, path = "POST", _chat_path(slug)
         out = self._prepare(method, path, None, wire_body(streamed, streamed.wire))
         record = functools.partial(self._record, method, path, time.time(), time.perf_counter())
         try:
@@ -298,17 +287,16 @@ class XeroClient:
         params: Query = {"limit": limit, "order": order}
         if after:
             params["after"] = after
-        path = f"/{_seg(slug, 'endpoint slug')}/v1/chat/completions"
-        return await self._call("GET", path, wire.StoredCompletionList, params=params)
+        return await self._call("GET", _chat_path(slug), wire.StoredCompletionList, params=params)
 
     async def get_stored_completion(self, slug: str, completion_id: str) -> wire.ChatCompletion:
-        path = _completion_path(slug, completion_id)
+        path = _chat_path(slug, completion_id)
         return await self._call("GET", path, wire.ChatCompletion)
 
     async def delete_stored_completion(
         self, slug: str, completion_id: str
     ) -> wire.CompletionDeleted:
-        path = _completion_path(slug, completion_id)
+        path = _chat_path(slug, completion_id)
         return await self._call("DELETE", path, wire.CompletionDeleted)
 
     async def list_endpoint_models(self, slug: str) -> wire.EndpointModelList:

@@ -6,8 +6,10 @@ answered on each endpoint. Records never hold the API key: only its masked form.
 
 A request the client's mode kept from the server (``--dry-run``, ``--read-only``: see
 :mod:`xerotui.api.guard`) is recorded too, with ``held`` saying which ("dry-run" or
-"read-only"), no status and the planned curl in ``error_message``'s place; it is not an
-error and never counts as what the server answered.
+"read-only"), no status, and the client's message in ``error_message`` (for a dry run it
+ends with the masked curl); it is not an error and never counts as what the server
+answered. A request the client refused to build (``InvalidRequestError``) is not recorded:
+nothing was planned.
 """
 
 from __future__ import annotations
