@@ -32,11 +32,13 @@ Rules, from the trace of each attempt (httpcore's ``trace`` request extension):
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 
+from xerotui.api.errors import XeroError
 from xerotui.api.failures import transport_error
 
 Trace = Callable[[str, dict[str, Any]], Awaitable[None]]
@@ -68,7 +70,8 @@ class AttemptTrace:
             self.response_started = True
         elif event == "http11.response_closed.started" and self._retire is not None:
             stream, self._retire = self._retire, None
-            await stream.aclose()  # before the pool may hand the connection out again
+            with contextlib.suppress(Exception):  # closing a socket that may be gone already
+                await stream.aclose()  # before the pool may hand the connection out again
 
     @property
     def incomplete(self) -> bool:
@@ -131,7 +134,7 @@ class Exchange:
 
     def _error(
         self, exc: httpx.HTTPError | httpx.InvalidURL, method: str, path: str, trace: AttemptTrace
-    ) -> Exception:
+    ) -> XeroError:
         maybe_applied = trace.maybe_delivered and method.upper() != "GET"
         return transport_error(exc, self._host, method, path, None, maybe_applied=maybe_applied)
 
