@@ -6,7 +6,7 @@ theme = "xerotier-dark"
 refresh_interval = 10.0   # seconds between refreshes: 0 (off) or 2..86400
 page_size = 50            # rows per page of the model table, 1..100
 wide_columns = true
-watch_timeout = 600       # seconds a revalidation is watched before giving up, 1..86400
+watch_timeout = 600       # seconds a revalidation is watched before giving up: > 0, <= 86400
 
 [settings.keymap]         # binding id -> key(s), as Textual's keymap takes them
 "models.filter" = "f"
