@@ -15,18 +15,25 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
+from key_leaks import assert_no_secret_run
 
 from xerotui.api.client import XeroClient
 from xerotui.api.errors import (
+    AuthError,
     ConflictError,
     ConnectionFailedError,
     NotFoundError,
+    NotImplementedByServerError,
+    PermissionDeniedError,
+    ProjectMismatchError,
     RateLimitedError,
     RequestTimeoutError,
     ServerError,
     StreamInterruptedError,
     UnexpectedResponseError,
+    ValidationError,
     XeroError,
+    error_class,
 )
 from xerotui.api.failures import error_from_response, retry_after_seconds, snippet
 from xerotui.api.requestlog import RequestLog
@@ -197,6 +204,71 @@ async def test_error_body_echoing_the_key_is_scrubbed() -> None:
     assert KEY not in repr(info.value.body)
     for record in client.log.records():
         assert KEY not in repr(record)
+
+
+async def test_error_body_echoing_part_of_the_secret_is_scrubbed() -> None:
+    key = "xero_proj_demo_my_very_secret_value_Q9"
+    secret = "my_very_secret_value_Q9"
+    echo = {
+        "error": {
+            "message": f"unknown token {secret} (key {key})",
+            "code": "invalid_api_key",
+            "param": secret,
+            secret: [f"Bearer {key}", {"nested": secret}],
+        }
+    }
+    client = XeroClient(
+        BASE, key, transport=httpx.MockTransport(lambda r: httpx.Response(401, json=echo))
+    )
+    async with client:
+        assert client.api_key_masked == "xero_proj_demo_••••e_Q9"
+        with pytest.raises(XeroError) as info:
+            await client.delete_model("m1")
+        curl = client.curl("PATCH", "/v1/models/m1", {"description": "x"})
+    assert info.value.message == "unknown token ••••e_Q9 (key xero_proj_demo_••••e_Q9)"
+    texts = [str(info.value), repr(info.value), repr(info.value.body), curl]
+    texts += [repr(record) for record in client.log.records()]
+    for text in texts:
+        assert_no_secret_run(text, secret)
+
+
+# (error.code, HTTP status) that disagree: the code decides, the status only when the code is
+# unknown or missing (design.md section 3).
+DISAGREEING = [
+    ("model_not_found", 400, NotFoundError),
+    ("invalid_api_key", 403, AuthError),
+    ("missing_authorization", 500, AuthError),
+    ("project_mismatch", 401, ProjectMismatchError),
+    ("admin_required", 401, PermissionDeniedError),
+    ("rate_limit_exceeded", 500, RateLimitedError),
+    ("quota_exceeded", 403, RateLimitedError),
+    ("version_exists", 400, ConflictError),
+    ("model_not_ready", 503, ConflictError),
+    ("invalid_quantization", 500, ValidationError),
+    ("invalid_value", 409, ValidationError),
+    ("not_implemented", 404, NotImplementedByServerError),
+    ("internal_error", 400, ServerError),
+    ("endpoint_inactive", 404, ServerError),
+    ("some_future_code", 404, NotFoundError),
+    ("some_future_code", 409, ConflictError),
+    ("some_future_code", 503, ServerError),
+    ("some_future_code", 418, XeroError),
+    (None, 401, AuthError),
+    (None, 429, RateLimitedError),
+    (None, 501, NotImplementedByServerError),
+]
+
+
+@pytest.mark.parametrize(("code", "status", "cls"), DISAGREEING)
+def test_code_first_then_status(code: str | None, status: int, cls: type[XeroError]) -> None:
+    assert error_class(code, status) is cls
+    envelope = {"error": {"message": "m", "type": "invalid_request_error", "code": code}}
+    request = httpx.Request("DELETE", f"{BASE}/models/m1")
+    error = error_from_response(
+        httpx.Response(status, json=envelope, request=request), "DELETE", "/v1/models/m1", KEY
+    )
+    assert type(error) is cls
+    assert (error.code, error.status) == (code, status)
 
 
 async def test_two_hundred_that_is_not_json_is_an_unexpected_response() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import pytest
@@ -113,3 +114,20 @@ def test_clear_keeps_subscribers() -> None:
 def test_records_are_frozen() -> None:
     with pytest.raises(AttributeError):
         record(1).status = 500  # type: ignore[misc]
+
+
+def test_held_records_are_neither_errors_nor_answers() -> None:
+    log = RequestLog()
+    sent = RequestRecord(
+        1.0, "DELETE", "/v1/models/m", "u", status=200, endpoint_key="models.delete"
+    )
+    held = RequestRecord(
+        2.0, "DELETE", "/v1/models/m", "u", endpoint_key="models.delete", held="dry-run"
+    )
+    refused = dataclasses.replace(held, held="read-only", error_message="read-only")
+    for record in (sent, held, refused):
+        log.append(record)
+    assert [r.is_error for r in log.records()] == [False, False, False]
+    assert [r.sent for r in log.records()] == [True, False, False]
+    assert log.last_for("models.delete") is sent
+    assert log.errors() == []

@@ -1,10 +1,13 @@
 """XeroClient: the one async client of the Xerotier model-management and chat APIs.
 
-It owns one ``httpx.AsyncClient``. Every request goes through :meth:`XeroClient._send` (bearer
-header, timeouts, transport failures mapped to :mod:`xerotui.api.errors`); plain requests add
-retries of idempotent GETs and the request log in :meth:`XeroClient._request`; the chat stream
-logs itself. Public methods return the typed objects of :mod:`xerotui.api.schema` and raise
-only :class:`~xerotui.api.errors.XeroError` subclasses, never httpx or pydantic exceptions.
+It owns one ``httpx.AsyncClient``. Every request goes through :meth:`XeroClient._send`:
+arguments checked (:mod:`xerotui.api.outgoing`), the mode's guard (dry run, read-only:
+:mod:`xerotui.api.guard`), bearer header, timeouts, and the dead-connection rule with
+transport failures mapped to :mod:`xerotui.api.errors` (:mod:`xerotui.api.exchange`). Plain
+requests add retries of idempotent GETs and the request log in :meth:`XeroClient._request`;
+the chat stream logs itself. Public methods return the typed objects of
+:mod:`xerotui.api.schema` and raise only :class:`~xerotui.api.errors.XeroError` subclasses,
+never httpx, pydantic, encoding or JSON exceptions.
 """
 
 from __future__ import annotations
@@ -15,21 +18,19 @@ import functools
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 import pydantic
 
-from xerotui.api import endpoints
 from xerotui.api import schema as wire
 from xerotui.api.chatstream import ChatStreamReader
-from xerotui.api.errors import StreamInterruptedError, UnexpectedResponseError, XeroError
-from xerotui.api.failures import (
-    error_from_response,
-    transport_error,
-    validation_summary,
-)
+from xerotui.api.errors import PlannedRequest, UnexpectedResponseError, XeroError
+from xerotui.api.exchange import Exchange, Trace
+from xerotui.api.failures import error_from_response, validation_summary
+from xerotui.api.guard import Mode, RequestGuard
 from xerotui.api.masking import curl_command, mask_key
+from xerotui.api.outgoing import Outgoing, build, json_bytes, path_segment, prepare, wire_body
 from xerotui.api.prefetch import USER_AGENT, Prefetch
 from xerotui.api.prefetch_transport import client_transport
 from xerotui.api.requestlog import RequestLog, RequestRecord
@@ -48,9 +49,15 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 LIST_LIMIT_MAX = 100  # the server's ceiling for `limit` on GET /models
 
 
-def _seg(value: str) -> str:
+def _seg(value: str, what: str = "model id") -> str:
     """One URL path segment, escaped (ids and versions never inject a path)."""
-    return quote(str(value), safe="")
+    return path_segment(value, what)
+
+
+def _chat_path(slug: str, completion_id: str | None = None) -> str:
+    """``/{slug}/v1/chat/completions``, and ``/{completion_id}`` after it when given."""
+    path = f"/{_seg(slug, 'endpoint slug')}/v1/chat/completions"
+    return path if completion_id is None else f"{path}/{_seg(completion_id, 'completion id')}"
 
 
 class XeroClient:
@@ -68,13 +75,16 @@ class XeroClient:
         user_agent: str = USER_AGENT,
         sleep: Sleep = asyncio.sleep,
         prefetch: Prefetch | None = None,
+        dry_run: bool = False,
+        read_only: bool = False,
     ) -> None:
         self._root, self._project = split_base_url(base_url)
         key = api_key.strip()
         if not key.isascii() or not key.isprintable():
             raise ValueError("The API key contains characters that cannot be sent in a header")
         self._api_key = key
-        self._masked = mask_key(key)
+        self._masked = mask_key(key, self._project)
+        self._guard = RequestGuard(dry_run=dry_run, read_only=read_only)
         self._retry = RetryPolicy(max_attempts=max_attempts)
         self._log = log if log is not None else RequestLog()
         self._sleep = sleep
@@ -84,6 +94,7 @@ class XeroClient:
             transport=client_transport(self._root, transport, prefetch),
             follow_redirects=False,
         )
+        self._exchange = Exchange(self._http, self._host)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -124,11 +135,16 @@ class XeroClient:
         return self._log
 
     @property
+    def mode(self) -> Mode:
+        """ "normal", "dry-run" (only reads are sent) or "read-only" (mutations refused)."""
+        return self._guard.mode
+
+    @property
     def retry(self) -> RetryPolicy:
         return self._retry
 
     def chat_url(self, slug: str) -> str:
-        return self._url(f"/{_seg(slug)}/v1/chat/completions")
+        return self._url(_chat_path(slug))
 
     def model_curl(self, model_id: str, *, reveal: bool = False) -> str:
         """`GET` of one extended model as a curl command, key masked unless `reveal`."""
@@ -136,7 +152,10 @@ class XeroClient:
 
     def curl(self, method: str, path: str, body: Body = None, *, reveal: bool = False) -> str:
         """The request as a curl command line; the key is masked unless ``reveal``."""
-        return curl_command(method, self._url(path), self._api_key, body, reveal=reveal)
+        if body is not None:
+            json_bytes(body)  # InvalidRequestError for what JSON cannot carry
+        key, project = self._api_key, self._project
+        return curl_command(method, self._url(path), key, body, reveal=reveal, project=project)
 
     # ------------------------------------------------------------------ models
 
@@ -168,7 +187,7 @@ class XeroClient:
         return await self._call("GET", f"/v1/models/{_seg(model_id)}", wire.Model, params=params)
 
     async def update_model(self, model_id: str, update: wire.ModelUpdate) -> wire.Model:
-        body = update.patch_body()
+        body = wire_body(update, update.patch_body)
         return await self._call("PATCH", f"/v1/models/{_seg(model_id)}", wire.Model, body=body)
 
     async def delete_model(self, model_id: str) -> wire.DeleteResult:
@@ -195,36 +214,38 @@ class XeroClient:
     async def create_version(
         self, model_id: str, version: str, notes: str | None = None
     ) -> wire.ModelVersion:
-        body = wire.VersionCreate(version=version, version_notes=notes).wire()
+        create = build(wire.VersionCreate, version=version, version_notes=notes)
+        body = wire_body(create, create.wire)
         path = f"/v1/models/{_seg(model_id)}/versions"
         return await self._call("POST", path, wire.ModelVersion, body=body)
 
     async def promote_version(self, model_id: str, version: str) -> wire.ModelVersion:
-        path = f"/v1/models/{_seg(model_id)}/versions/{_seg(version)}/promote"
+        path = f"/v1/models/{_seg(model_id)}/versions/{_seg(version, 'version')}/promote"
         return await self._call("POST", path, wire.ModelVersion)
 
     async def rollback_version(self, model_id: str, version: str) -> wire.ModelVersion:
-        path = f"/v1/models/{_seg(model_id)}/versions/{_seg(version)}/rollback"
+        path = f"/v1/models/{_seg(model_id)}/versions/{_seg(version, 'version')}/rollback"
         return await self._call("POST", path, wire.ModelVersion)
 
     async def probe_model(self, model_id: str) -> wire.ProbeResult:
         return await self._call("GET", f"/v1/models/{_seg(model_id)}/probe", wire.ProbeResult)
 
     async def set_capabilities(self, model_id: str, caps: list[str]) -> wire.Model:
-        body = wire.CapabilitiesUpdate(capabilities=list(caps)).wire()
+        update = build(wire.CapabilitiesUpdate, capabilities=list(caps))
+        body = wire_body(update, update.wire)
         path = f"/v1/models/{_seg(model_id)}/capabilities"
         return await self._call("PATCH", path, wire.Model, body=body)
 
     async def recommendations(self, workspace_id: str) -> wire.RecommendationList:
-        path = f"/v1/workspaces/{_seg(workspace_id)}/model-recommendations"
+        path = f"/v1/workspaces/{_seg(workspace_id, 'workspace id')}/model-recommendations"
         return await self._call("GET", path, wire.RecommendationList)
 
     # ------------------------------------------------------------------ chat
 
     async def chat_completion(self, slug: str, request: wire.ChatRequest) -> wire.ChatCompletion:
-        body = request.model_copy(update={"stream": None, "stream_options": None}).wire()
-        path = f"/{_seg(slug)}/v1/chat/completions"
-        return await self._call("POST", path, wire.ChatCompletion, body=body)
+        plain = request.model_copy(update={"stream": None, "stream_options": None})
+        body = wire_body(plain, plain.wire)
+        return await self._call("POST", _chat_path(slug), wire.ChatCompletion, body=body)
 
     async def stream_chat(
         self, slug: str, request: wire.ChatRequest
@@ -235,11 +256,12 @@ class XeroClient:
         cancelling its consumer closes the response. Streams are never retried.
         """
         options = wire.StreamOptions(include_usage=True)
-        body = request.model_copy(update={"stream": True, "stream_options": options}).wire()
-        method, path = "POST", f"/{_seg(slug)}/v1/chat/completions"
+        streamed = request.model_copy(update={"stream": True, "stream_options": options})
+        method, path = "POST", _chat_path(slug)
+        out = self._prepare(method, path, None, wire_body(streamed, streamed.wire))
         record = functools.partial(self._record, method, path, time.time(), time.perf_counter())
         try:
-            response = await self._send(method, path, body=body, stream=True)
+            response = await self._send(out, stream=True)
         except XeroError as exc:
             record(error=exc, streamed=True)
             raise
@@ -269,21 +291,21 @@ class XeroClient:
         params: Query = {"limit": limit, "order": order}
         if after:
             params["after"] = after
-        path = f"/{_seg(slug)}/v1/chat/completions"
-        return await self._call("GET", path, wire.StoredCompletionList, params=params)
+        return await self._call("GET", _chat_path(slug), wire.StoredCompletionList, params=params)
 
     async def get_stored_completion(self, slug: str, completion_id: str) -> wire.ChatCompletion:
-        path = f"/{_seg(slug)}/v1/chat/completions/{_seg(completion_id)}"
+        path = _chat_path(slug, completion_id)
         return await self._call("GET", path, wire.ChatCompletion)
 
     async def delete_stored_completion(
         self, slug: str, completion_id: str
     ) -> wire.CompletionDeleted:
-        path = f"/{_seg(slug)}/v1/chat/completions/{_seg(completion_id)}"
+        path = _chat_path(slug, completion_id)
         return await self._call("DELETE", path, wire.CompletionDeleted)
 
     async def list_endpoint_models(self, slug: str) -> wire.EndpointModelList:
-        return await self._call("GET", f"/{_seg(slug)}/v1/models", wire.EndpointModelList)
+        path = f"/{_seg(slug, 'endpoint slug')}/v1/models"
+        return await self._call("GET", path, wire.EndpointModelList)
 
     # ------------------------------------------------------------------ the choke point
 
@@ -294,32 +316,47 @@ class XeroClient:
     def _url(self, path: str) -> str:
         return f"{self._root}/{self._project}{path}"
 
-    async def _send(
-        self, method: str, path: str, params: Params = None, body: Body = None, stream: bool = False
-    ) -> httpx.Response:
-        """Send one attempt: auth header, timeouts, transport failures -> XeroError."""
+    async def _send(self, out: Outgoing, stream: bool = False) -> httpx.Response:
+        """The one way out: the mode's guard, auth header, timeouts, the dead-connection rule
+        (:mod:`xerotui.api.exchange`); every failure is a XeroError."""
+        self._guard.check(out.method, out.path, lambda: self._planned(out))
         headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
-        if stream:
-            headers["Accept"] = "text/event-stream"
-        try:
+        headers["Accept"] = "text/event-stream" if stream else "application/json"
+        if out.content is not None:
+            headers["Content-Type"] = "application/json"
+
+        def build(trace: Trace) -> httpx.Request:
             request = self._http.build_request(
-                method, self._url(path), params=params, json=body, headers=headers
+                out.method, out.url, content=out.content, headers=headers
             )
-            return await self._http.send(request, stream=stream)
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            raise transport_error(exc, self._host, method, path, None) from None
+            request.extensions["trace"] = trace
+            return request
+
+        has_body = out.content is not None
+        return await self._exchange.send(
+            build, out.method, out.path, has_body=has_body, stream=stream
+        )
+
+    def _planned(self, out: Outgoing) -> PlannedRequest:
+        url, key = str(out.url), self._api_key
+        curl = curl_command(out.method, url, key, out.body, project=self._project)
+        return PlannedRequest(out.method, url, out.body, curl)
+
+    def _prepare(self, method: str, path: str, params: Params, body: Body) -> Outgoing:
+        return prepare(method, path, self._url(path), params, body)
 
     async def _request(
         self, method: str, path: str, params: Params = None, body: Body = None
     ) -> httpx.Response:
         """A successful response, after retries for GETs; every attempt is logged."""
+        out = self._prepare(method, path, params, body)
         attempts = self._retry.attempts_for(method)
         for attempt in range(1, attempts + 1):
             started, t0 = time.time(), time.perf_counter()
             response: httpx.Response | None = None
             error: XeroError | None = None
             try:
-                response = await self._send(method, path, params=params, body=body)
+                response = await self._send(out)
             except XeroError as exc:
                 error = exc
             except asyncio.CancelledError:
@@ -371,27 +408,10 @@ class XeroClient:
         cancelled: bool = False,
     ) -> None:
         """Append one attempt to the request log (the key only ever masked)."""
-        endpoint = endpoints.match(method, path)
-        code = error.code if error is not None else None
-        if isinstance(error, StreamInterruptedError) and code is None:
-            code = "stream_interrupted"
+        query = str(httpx.QueryParams(params)) if params else ""
+        where = (started, t0, method, path, self._url(path), query)
         self._log.append(
-            RequestRecord(
-                started,
-                method,
-                path,
-                self._url(path),
-                query=str(httpx.QueryParams(params)) if params else "",
-                status=response.status_code if response is not None else None,
-                latency_ms=(time.perf_counter() - t0) * 1000.0,
-                request_id=response.headers.get("x-request-id") if response is not None else None,
-                error_code=code,
-                error_message=error.message if error is not None else None,
-                error_body=error.body if error is not None else None,
-                endpoint_key=endpoint.key if endpoint else None,
-                attempt=attempt,
-                streamed=streamed,
-                cancelled=cancelled,
-                key_masked=self._masked,
+            RequestRecord.of_attempt(
+                *where, response, error, attempt, streamed, cancelled, key_masked=self._masked
             )
         )

@@ -3,12 +3,21 @@
 The first twelve rows are the seed's scope table (Model Management REST); the rest are the
 routes design.md section 4 decided. The request log tags each request with the row it hit,
 so the scope screen can say what this server last answered for each one.
+
+Each row also declares its ``effect``, the one place that says which requests change
+anything (:mod:`xerotui.api.guard` holds and refuses requests by it): ``read`` (every GET),
+``mutation`` (changes server data: PATCH, DELETE, the POST actions, deleting a stored
+completion) and ``chat`` (asks a model for an answer; changes no model). A request that
+matches no row counts as a ``mutation`` unless it is a GET.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
+
+Effect = Literal["read", "mutation", "chat"]
 
 
 @dataclass(frozen=True)
@@ -21,9 +30,12 @@ class Endpoint:
     auth: str
     summary: str
     source: str = "seed"
+    effect: Effect = "mutation"
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.method == "GET":
+            object.__setattr__(self, "effect", "read")
         regex = re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(self.path))
         object.__setattr__(self, "pattern", re.compile(f"^{regex}$"))
 
@@ -92,6 +104,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         PROJECT_KEY,
         "Chat completion",
         source="decided",
+        effect="chat",
     ),
     Endpoint(
         "completions.list",
@@ -129,3 +142,11 @@ def match(method: str, project_path: str) -> Endpoint | None:
         if endpoint.method == method and endpoint.pattern.match(project_path):
             return endpoint
     return None
+
+
+def effect(method: str, project_path: str) -> Effect:
+    """What a request does, from its row; an unknown non-GET request counts as a mutation."""
+    endpoint = match(method, project_path)
+    if endpoint is not None:
+        return endpoint.effect
+    return "read" if method.upper() == "GET" else "mutation"

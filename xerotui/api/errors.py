@@ -6,6 +6,7 @@ clients branch on the code because the ``type`` strings vary between routes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -126,6 +127,51 @@ class UnexpectedResponseError(XeroError):
     title = "Unexpected response"
 
 
+class InvalidRequestError(XeroError):
+    """The client refused to send a request its arguments cannot make (nothing was sent):
+    a lone surrogate or a NaN in a body, an empty or ``..`` id, a number too long to write."""
+
+    title = "Cannot send this request"
+
+
+@dataclass(frozen=True)
+class PlannedRequest:
+    """A request as it would go out: absolute URL (query included), JSON body, and the
+    equivalent curl command with the key masked."""
+
+    method: str
+    url: str
+    body: dict[str, Any] | None
+    curl: str
+
+
+class HeldRequestError(XeroError):
+    """A request the client's mode kept from the server (nothing was sent); ``planned`` is it."""
+
+    kind = "held"  # what the request log's ``held`` says
+
+    def __init__(self, message: str, *, planned: PlannedRequest, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.planned = planned
+
+
+class DryRun(HeldRequestError):
+    """``--dry-run``: the request that would have been sent, instead of sending it.
+
+    Raised by the call that would send it (a stream raises on its first iteration); the
+    caller shows ``planned`` (method, URL, body, masked curl). Not a failure of the server."""
+
+    title = "Dry run: not sent"
+    kind = "dry-run"
+
+
+class ReadOnlyError(HeldRequestError):
+    """``--read-only``: a mutation was refused before it left the client."""
+
+    title = "Read-only mode"
+    kind = "read-only"
+
+
 _BY_CODE: dict[str, type[XeroError]] = {
     "missing_authorization": AuthError,
     "invalid_api_key": AuthError,
@@ -140,6 +186,7 @@ _BY_CODE: dict[str, type[XeroError]] = {
     "endpoint_not_found": NotFoundError,
     "completion_not_found": NotFoundError,
     "project_not_found": NotFoundError,
+    "response_not_found": NotFoundError,
     "invalid_quantization": ValidationError,
     "invalid_workload_type": ValidationError,
     "invalid_torch_dtype": ValidationError,
@@ -155,6 +202,7 @@ _BY_CODE: dict[str, type[XeroError]] = {
     "model_not_ready": ConflictError,
     "model_not_deployed": ConflictError,
     "rate_limited": RateLimitedError,
+    "rate_limit_exceeded": RateLimitedError,  # OpenAI's name, from OpenAI-shaped routes
     "capacity_exceeded": RateLimitedError,
     "quota_exceeded": RateLimitedError,
     "not_implemented": NotImplementedByServerError,

@@ -7,7 +7,6 @@ and pydantic validation errors summarised in one line. Nothing here does IO.
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 import ssl
@@ -26,7 +25,7 @@ from xerotui.api.errors import (
     XeroError,
     error_class,
 )
-from xerotui.api.masking import mask_key
+from xerotui.api.masking import key_secret, mask_key
 
 SNIPPET_CHARS = 160
 _HIDDEN_HTML = re.compile(r"<(script|style|title|head)\b[^>]*>.*?</\1\s*>", re.I | re.S)
@@ -35,20 +34,37 @@ _SPACES = re.compile(r"\s+")
 
 
 def scrub(text: str, api_key: str) -> str:
-    """The text with any whole occurrence of the API key replaced by its masked form."""
-    if len(api_key) >= 8 and api_key in text:
-        return text.replace(api_key, mask_key(api_key))
+    """The text with the API key, or its secret part alone, replaced by the masked key."""
+    if len(api_key) < 8:
+        return text
+    if api_key in text:
+        text = text.replace(api_key, mask_key(api_key))
+    secret = key_secret(api_key)
+    if len(secret) >= 8 and secret in text:
+        text = text.replace(secret, mask_key(secret))
     return text
 
 
 def scrub_body(body: dict[str, Any] | None, api_key: str) -> dict[str, Any] | None:
+    """A copy of an error body with the key scrubbed from every string (keys included)."""
     if body is None or len(api_key) < 8:
         return body
-    dumped = json.dumps(body)
-    if api_key not in dumped:
-        return body
-    cleaned: dict[str, Any] = json.loads(scrub(dumped, api_key))
+    cleaned: dict[str, Any] = _scrub_value(body, api_key, 0)
     return cleaned
+
+
+def _scrub_value(value: Any, api_key: str, depth: int) -> Any:
+    if depth > 64:  # a body nested deeper than any real one: keep none of it
+        return None
+    if isinstance(value, str):
+        return scrub(value, api_key)
+    if isinstance(value, dict):
+        return {
+            scrub(str(k), api_key): _scrub_value(v, api_key, depth + 1) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_scrub_value(v, api_key, depth + 1) for v in value]
+    return value
 
 
 def snippet(text: str) -> str:
@@ -165,12 +181,22 @@ def transport_error(
     method: str,
     path: str,
     request_id: str | None,
+    *,
+    maybe_applied: bool = False,
 ) -> XeroError:
-    """A failure without an HTTP answer, in plain words naming the host."""
+    """A failure without an HTTP answer, in plain words naming the host. ``maybe_applied``:
+    the request was written before the connection failed, so a mutation may have been
+    applied (it is never resent: the message says to check)."""
     where: dict[str, Any] = {"method": method, "path": path, "request_id": request_id}
+    unsure = (
+        f" The {method.upper()} request may have reached the server, so it was not sent"
+        " again: check whether it took effect before trying again."
+        if maybe_applied
+        else ""
+    )
     if isinstance(exc, httpx.TimeoutException):
         reason = _TIMEOUT_REASONS.get(type(exc), "the request took too long")
-        return RequestTimeoutError(f"{host} did not answer in time: {reason}.", **where)
+        return RequestTimeoutError(f"{host} did not answer in time: {reason}.{unsure}", **where)
     if isinstance(exc, httpx.ConnectError):
         reason = _connect_reason(exc)
     elif isinstance(exc, httpx.RemoteProtocolError):
@@ -184,7 +210,7 @@ def transport_error(
     else:
         detail = str(exc) or type(exc).__name__
         return UnexpectedResponseError(f"The request to {host} failed: {detail}", **where)
-    return ConnectionFailedError(f"Could not reach {host}: {reason}.", **where)
+    return ConnectionFailedError(f"Could not reach {host}: {reason}.{unsure}", **where)
 
 
 def validation_summary(exc: pydantic.ValidationError, limit: int = 3) -> str:

@@ -25,7 +25,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from xerotui.api.masking import mask_key
+from xerotui.api.masking import mask_key_for
 from xerotui.api.urls import split_base_url
 from xerotui.config.errors import ConfigError
 from xerotui.config.profiles import Profile, ProfileStore
@@ -64,7 +64,7 @@ class Connection:
 
     @property
     def masked_key(self) -> str:
-        return mask_key(self.api_key)
+        return mask_key_for(self.api_key, self.base_url)
 
     def describe(self) -> str:
         return f"base URL from {self.url_source}, key from {self.key_source}"

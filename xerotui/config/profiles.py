@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from xerotui.api.masking import mask_key
+from xerotui.api.masking import mask_key, mask_key_for
 from xerotui.api.urls import split_base_url
 from xerotui.config import configfile, keychain, paths
 from xerotui.config.errors import ConfigError
@@ -68,7 +68,7 @@ class Profile:
     @property
     def masked_key(self) -> str:
         if self.api_key:
-            return mask_key(self.api_key)
+            return mask_key_for(self.api_key, self.base_url)
         if self.api_key_keychain:
             return f"(keychain entry {self.api_key_keychain})"
         return mask_key(None)
