@@ -357,11 +357,11 @@ def build_app(info: SandboxInfo, **settings: Any) -> Any:
     from xerotui.api.requestlog import RequestLog
     from xerotui.config.settings import Settings
     from xerotui.tui.app import XeroApp
-    from xerotui.tui.session import open_session
+    from xerotui.tui.session import SessionOpener
 
-    log = RequestLog()
-    session = open_session(info.base_url, info.api_key, profile="bench", origin="bench", log=log)
-    app = XeroApp(session, Settings(**{"refresh_interval": 0, **settings}), request_log=log)
+    opener = SessionOpener(RequestLog())
+    session = opener.open(info.base_url, info.api_key, profile="bench", origin="bench")
+    app = XeroApp(session, Settings(**{"refresh_interval": 0, **settings}), opener=opener)
     app.animation_level = "none"
     return app
 

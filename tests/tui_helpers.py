@@ -14,7 +14,7 @@ from xerotui.api.requestlog import RequestLog
 from xerotui.config.settings import Settings
 from xerotui.launcher import SandboxInfo
 from xerotui.tui.app import XeroApp
-from xerotui.tui.session import open_session
+from xerotui.tui.session import SessionOpener
 
 MakeApp = Callable[..., XeroApp]
 
@@ -28,18 +28,21 @@ def build_app(
     animations: bool = False,
     log: RequestLog | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    dry_run: bool = False,
+    read_only: bool = False,
 ) -> XeroApp:
     """The app as `xerotui --base-url ... --api-key ...` would build it."""
-    log = log if log is not None else RequestLog()
-    session = open_session(
+    opener = SessionOpener(
+        log if log is not None else RequestLog(), dry_run=dry_run, read_only=read_only
+    )
+    session = opener.open(
         base_url or info.base_url,
         api_key or info.api_key,
         profile="test",
         origin="sandbox fixture",
-        log=log,
         transport=transport,
     )
-    app = XeroApp(session, settings or Settings(refresh_interval=0), request_log=log)
+    app = XeroApp(session, settings or Settings(refresh_interval=0), opener=opener)
     if not animations:
         app.animation_level = "none"
     return app

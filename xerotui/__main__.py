@@ -27,6 +27,14 @@ def parser() -> argparse.ArgumentParser:
         help="API key (xero_<project>_<secret>); other users can see it in `ps`: prefer a "
         "profile or XEROTIER_API_KEY",
     )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show every change (and chat request) that would be sent, send none",
+    )
+    p.add_argument(
+        "--read-only", action="store_true", help="refuse every change to models and versions"
+    )
     p.add_argument("--version", action="version", version=f"xerotui {__version__}")
     return p
 
@@ -60,20 +68,19 @@ def run_tui(args: argparse.Namespace) -> int:
 
         from xerotui.api.requestlog import RequestLog
         from xerotui.config.settings import load_settings
-        from xerotui.tui.session import Session, open_demo_session, open_session
+        from xerotui.tui.session import Session, SessionOpener
 
-        log = RequestLog()
+        opener = SessionOpener(RequestLog(), dry_run=args.dry_run, read_only=args.read_only)
         settings = load_settings()
         session: Session | None = None
         if demo is not None:
-            session = open_demo_session(demo.wait_ready(), log)
+            session = opener.demo(demo.wait_ready())
         elif connection is not None:
-            session = open_session(
+            session = opener.open(
                 connection.base_url,
                 connection.api_key,
                 profile=connection.profile.name if connection.profile else "custom",
                 origin=connection.describe(),
-                log=log,
                 prefetch=prefetch,
             )
     except (ConfigError, SandboxStartError, ValueError, OSError) as error:
@@ -83,7 +90,7 @@ def run_tui(args: argparse.Namespace) -> int:
 
     from xerotui.tui.app import XeroApp
 
-    app = XeroApp(session, settings, request_log=log)
+    app = XeroApp(session, settings, opener=opener)
     if demo is not None:
         app.adopt_sandbox(demo)
     try:

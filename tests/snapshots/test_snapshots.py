@@ -24,7 +24,7 @@ from xerotui.tui.screens.error_screen import ErrorScreen
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.screens.overview import OverviewScreen
 from xerotui.tui.screens.scope import ScopeScreen
-from xerotui.tui.session import Session
+from xerotui.tui.session import Session, SessionOpener
 
 Snap = Callable[..., bool]
 LONG_DESCRIPTION = "acme-support-llama-3.1-8b"
@@ -198,7 +198,7 @@ class TestStates:
         # Port 9 (discard) on loopback: nothing listens there; one attempt, no retries.
         client = XeroClient("http://127.0.0.1:9/proj_demo/v1", PROD_KEY, max_attempts=1, log=log)
         session = Session(client, PROD_KEY, profile="prod", origin="profile prod")
-        app = XeroApp(session, Settings(refresh_interval=0), request_log=log)
+        app = XeroApp(session, Settings(refresh_interval=0), opener=SessionOpener(log))
         assert snap(app, "connection-problem")
 
     def test_unexpected_error(self, snap: Snap, snap_sandbox: SandboxInfo) -> None:

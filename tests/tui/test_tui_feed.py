@@ -14,7 +14,6 @@ from xerotui.tui import model_feed
 from xerotui.tui.screens.model_detail import ModelDetailScreen
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.screens.overview import OverviewScreen
-from xerotui.tui.session import open_session
 
 SIZE = (120, 40)
 
@@ -41,12 +40,8 @@ async def test_switching_to_another_project_leaves_nothing_of_the_old_one(
         await settle(pilot)
         await open_detail(pilot, demo[1]["id"])  # a detail of proj_demo is open
         old_client = app.session.client if app.session else None
-        session = open_session(
-            other_info.base_url,
-            other_info.api_key,
-            profile="other",
-            origin="test",
-            log=app.request_log,
+        session = app.opener.open(
+            other_info.base_url, other_info.api_key, profile="other", origin="test"
         )
         await app.connect(session).wait()
         await settle(pilot)

@@ -34,7 +34,7 @@ from xerotui.tui.model_feed import ModelFeed
 from xerotui.tui.safety import SafeApp
 from xerotui.tui.sanitize import one_line
 from xerotui.tui.screens.models import ModelsScreen
-from xerotui.tui.session import Session
+from xerotui.tui.session import Session, SessionOpener
 from xerotui.tui.terminal_watch import (
     CHECK_SECONDS,
     HARD_EXIT_SECONDS,
@@ -92,12 +92,14 @@ class XeroApp(SafeApp):
         session: Session | None,
         settings: Settings,
         *,
-        request_log: RequestLog | None = None,
+        opener: SessionOpener | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.settings = settings
-        self.request_log = session.client.log if session else (request_log or RequestLog())
+        self.opener = opener or SessionOpener(session.client.log if session else RequestLog())
+        """How sessions of this run are opened (its request log, --dry-run, --read-only)."""
+        self.request_log = self.opener.log
         self.session_changed: Signal[Session] = Signal(self, "session-changed")
         self.sandboxes: list[SandboxProcess] = []
         """Sandbox children this run started (--demo, the first-run screen): stopped at exit."""
@@ -133,10 +135,28 @@ class XeroApp(SafeApp):
         if fd is not None and not self.is_headless:
             watch = TerminalWatch(fd, partial(self.end_now, TERMINAL_GONE, False))
             self.set_interval(CHECK_SECONDS, watch.check, name="terminal-watch")
+        if self.settings.keymap:  # after the first frame: it imports every screen
+            self.set_timer(0.5, self._check_keymap)
         if self.session is None:
             from xerotui.tui.screens.first_run import FirstRunScreen
 
             self.push_screen(FirstRunScreen())
+
+    def _check_keymap(self) -> None:
+        """A keymap id that names no binding does nothing (Textual ignores it): say so."""
+        from xerotui.config.keymap import unknown_ids
+        from xerotui.tui.keytable import binding_ids
+
+        unknown = unknown_ids(self.settings.keymap, binding_ids())
+        if unknown:
+            self.notify(
+                f"These ids in [settings.keymap] name no key of xerotui: {', '.join(unknown)}. "
+                "? lists every binding id.",
+                title="Configuration problem",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
 
     # ------------------------------------------------------------------ session
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message_pump import MessagePump
 
-from xerotui.api.errors import NotImplementedByServerError, XeroError
+from xerotui.api.errors import DryRun, NotImplementedByServerError, ReadOnlyError, XeroError
 from xerotui.config.errors import ConfigError, KeychainError
 from xerotui.tui.host import host
 from xerotui.tui.sanitize import clean
@@ -23,13 +23,27 @@ def report(node: MessagePump, error: BaseException, *, doing: str = "") -> None:
     """Tell the user about `error`. Never raises; the app keeps running.
 
     Known failures (API errors, config problems) become a toast with the title, the
-    server's message, and code / HTTP status / request id. Anything else is a bug: it opens
+    server's message, and code / HTTP status / request id. A request held back by
+    `--dry-run` opens its preview (method, URL, body, curl); one refused by `--read-only`
+    says why and how to leave the mode. Anything else is a bug: it opens
     the error modal with the traceback so it can be reported. Server text is sanitised and
     never read as markup.
     """
     prefix = f"{doing}: " if doing else ""
     app = node.app
-    if isinstance(error, NotImplementedByServerError):
+    if isinstance(error, DryRun):  # not a failure: what would have been sent
+        from xerotui.tui.screens.request_preview import RequestPreviewScreen
+
+        app.push_screen(RequestPreviewScreen(error.planned, doing=doing))
+    elif isinstance(error, ReadOnlyError):
+        app.notify(
+            _toast_text(error.message),
+            title=error.title,
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
+    elif isinstance(error, NotImplementedByServerError):
         app.notify(
             _toast_text(f"{prefix}{error.message}"),
             title=error.title,

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from xerotui.config.settings import Settings
     from xerotui.launcher import SandboxProcess
     from xerotui.tui.model_feed import ModelFeed
-    from xerotui.tui.session import Session
+    from xerotui.tui.session import Session, SessionOpener
 
 
 class Host(Protocol):
@@ -36,6 +36,10 @@ class Host(Protocol):
 
     @property
     def request_log(self) -> RequestLog: ...
+
+    @property
+    def opener(self) -> SessionOpener:
+        """Opens a session the way this run opens them (log, --dry-run / --read-only)."""
 
     @property
     def feed(self) -> ModelFeed:

@@ -78,6 +78,11 @@ def sections() -> list[tuple[str, list[KeyRow]]]:
     return [(title, rows) for title, rows in result if rows]
 
 
+def binding_ids() -> set[str]:
+    """Every binding id of xerotui (what a keymap may name)."""
+    return {row.binding_id for _, rows in sections() for row in rows if row.binding_id}
+
+
 def markdown() -> str:
     out = [START]
     for title, rows in sections():

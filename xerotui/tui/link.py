@@ -14,3 +14,5 @@ class LinkState:
     profile: str = ""
     project: str = ""
     detail: str = ""
+    mode: str = "normal"
+    """The client's mode: "normal", "dry-run" or "read-only" (the header shows the last two)."""

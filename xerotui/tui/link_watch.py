@@ -61,11 +61,18 @@ class LinkWatch:
 
     def _show(self, kind: LinkKind, detail: str) -> None:
         session = host(self.app).session
-        profile, project = (session.profile, session.project) if session else ("", "")
-        self.show(LinkState(kind, profile, project, detail))
+        if session is None:
+            self.show(LinkState(kind, detail=detail))
+        else:
+            mode = session.client.mode
+            self.show(LinkState(kind, session.profile, session.project, detail, mode))
 
     def announce(self, session: Session) -> None:
-        self.show(LinkState("connecting", session.profile, session.project, "connecting…"))
+        self.show(
+            LinkState(
+                "connecting", session.profile, session.project, "connecting…", session.client.mode
+            )
+        )
 
     def on_request(self, record: RequestRecord) -> None:
         """Every request of the session: a failed model list turns the header red.

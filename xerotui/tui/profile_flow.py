@@ -9,7 +9,7 @@ from xerotui.api.health import ConnectionCheck, check_connection
 from xerotui.config.errors import ConfigError
 from xerotui.config.profiles import ProfileStore
 from xerotui.tui.host import Host
-from xerotui.tui.session import Session, open_session
+from xerotui.tui.session import Session
 from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
 
 
@@ -22,12 +22,8 @@ async def adopt_profile(
     form.set_busy(True)
     session: Session | None = None
     try:
-        session = open_session(
-            values.base_url,
-            values.api_key,
-            profile=values.name,
-            origin=f"profile {values.name}",
-            log=app.request_log,
+        session = app.opener.open(
+            values.base_url, values.api_key, profile=values.name, origin=f"profile {values.name}"
         )
         check = await check_connection(session.client)
         await asyncio.to_thread(

@@ -42,23 +42,37 @@ class Session:
         )
 
 
-def open_session(
-    base_url: str,
-    api_key: str,
-    *,
-    profile: str,
-    origin: str,
-    log: RequestLog,
-    prefetch: Prefetch | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
-) -> Session:
-    """A Session with a new client writing to the app's request log."""
-    client = XeroClient(base_url, api_key, log=log, prefetch=prefetch, transport=transport)
-    return Session(client=client, api_key=api_key, profile=profile, origin=origin)
+@dataclass(frozen=True)
+class SessionOpener:
+    """Opens every session of a run the same way: into the app's request log, in the
+    client mode the command line chose (`--dry-run`, `--read-only`), which a profile switch
+    keeps. The client enforces the mode; screens never check it."""
 
+    log: RequestLog = field(default_factory=RequestLog)
+    dry_run: bool = False
+    read_only: bool = False
 
-def open_demo_session(info: SandboxInfo, log: RequestLog) -> Session:
-    """The local sandbox's session (admin key, so every action can be tried)."""
-    return open_session(
-        info.base_url, info.admin_api_key, profile="demo", origin="local sandbox", log=log
-    )
+    def open(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        profile: str,
+        origin: str,
+        prefetch: Prefetch | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> Session:
+        client = XeroClient(
+            base_url,
+            api_key,
+            log=self.log,
+            prefetch=prefetch,
+            transport=transport,
+            dry_run=self.dry_run,
+            read_only=self.read_only,
+        )
+        return Session(client=client, api_key=api_key, profile=profile, origin=origin)
+
+    def demo(self, info: SandboxInfo) -> Session:
+        """The local sandbox's session (admin key, so every action can be tried)."""
+        return self.open(info.base_url, info.admin_api_key, profile="demo", origin="local sandbox")

@@ -145,10 +145,14 @@ class ApiLogScreen(XeroScreen):
         path = Text(one_line(record.target, limit=400), style="red" if error else "")
         attempt = f" ↻{record.attempt}" if record.attempt > 1 else ""
         code = one_line(record.error_code, "", limit=40) + attempt
+        status = http_status_text(record.status)
+        if record.held:  # never sent: --dry-run or --read-only kept it back
+            status = Text("held", style="bold yellow")
+            code = f"not sent: {record.held}"
         cells: list[Text | str] = [
             clock_text(record.started),
             Text(record.method, style="bold"),
-            http_status_text(record.status),
+            status,
             Text(f"{record.latency_ms:.0f}", justify="right"),
             Text(code, style="bold red" if error else "dim"),
             path,

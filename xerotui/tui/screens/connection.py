@@ -18,7 +18,6 @@ from xerotui.tui.errors import report
 from xerotui.tui.sanitize import one_line
 from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.screens.profile_form_screen import ProfileFormScreen
-from xerotui.tui.session import open_session
 from xerotui.tui.widgets.field_list import FieldList, Row
 
 
@@ -152,12 +151,11 @@ class ConnectionScreen(XeroScreen):
     async def use(self, profile: Profile) -> None:
         try:
             profile = await asyncio.to_thread(ProfileStore().with_key, profile)
-            session = open_session(
+            session = self.host.opener.open(
                 profile.base_url,
                 profile.api_key or "",
                 profile=profile.name,
                 origin=f"profile {profile.name} ({profile.source})",
-                log=self.host.request_log,
             )
         except (ConfigError, ValueError) as error:
             report(self, error, doing=f"Using profile {profile.name}")

@@ -18,7 +18,6 @@ from xerotui.tui.host import Host, host
 from xerotui.tui.profile_flow import adopt_profile
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.sanitize import clean
-from xerotui.tui.session import open_demo_session
 from xerotui.tui.widgets.footer import XeroFooter
 from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
 
@@ -101,7 +100,7 @@ class FirstRunScreen(SafeDispatch, Screen[None]):
             note.update(Text(clean(str(error)), style="red"))
             return
         self.host.adopt_sandbox(process)
-        self.host.connect(open_demo_session(info, self.host.request_log))
+        self.host.connect(self.host.opener.demo(info))
 
     @on(ProfileForm.Submitted)
     def _submitted(self, event: ProfileForm.Submitted) -> None:

@@ -33,9 +33,12 @@ class RequestDetail(SafeDispatch, Static):
         if record is None:
             self.update(Text("Select a request to see it in full.", style="dim"))
             return
+        status = http_status_text(record.status)
+        if record.held:
+            status = Text(f"not sent ({record.held})", style="bold yellow")
         head = Text.assemble(
             (f"{record.method} ", "bold"),
-            http_status_text(record.status),
+            status,
             ("  request id ", "dim"),
             one_line(record.request_id),
             ("  ·  ", "dim"),

@@ -20,6 +20,13 @@ DOTS = {
 }
 
 
+MODES = {
+    "dry-run": (" DRY RUN ", "bold black on yellow"),
+    "read-only": (" READ-ONLY ", "bold white on blue"),
+}
+"""Client modes the header shows (changes are only shown / refused)."""
+
+
 class StatusHeader(SafeDispatch, Horizontal):
     """Presentational: shows the mode tabs and a LinkState it is given."""
 
@@ -74,6 +81,10 @@ class StatusHeader(SafeDispatch, Horizontal):
     def show_link(self, link: LinkState) -> None:
         dot, style = DOTS[link.kind]
         text = Text()
+        if link.mode in MODES:
+            label, badge = MODES[link.mode]
+            text.append(label, style=badge)
+            text.append(" ")
         if link.profile:
             text.append(one_line(link.profile, limit=40), style="bold")
             text.append(" · ", style="dim")
