@@ -53,6 +53,7 @@ MODELS_KEYS = {
     "models.refresh": ["^r", "Refresh"],
     "models.copy_id": ["y", "Copy id"],
     "models.copy_curl": ["Y", "Copy curl"],
+    "models.copy_curl_key": ["^y", "Curl with key"],
 }
 
 

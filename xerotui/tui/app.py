@@ -30,6 +30,7 @@ from xerotui.tui.commands import XeroCommands
 from xerotui.tui.host import Host
 from xerotui.tui.link import LinkState
 from xerotui.tui.link_watch import LinkWatch
+from xerotui.tui.model_actions import ModelActions
 from xerotui.tui.model_feed import ModelFeed
 from xerotui.tui.safety import SafeApp
 from xerotui.tui.sanitize import one_line
@@ -107,6 +108,7 @@ class XeroApp(SafeApp):
         # Before any screen is built, so the first footer already shows the user's keys.
         self.set_keymap(settings.keymap)
         self.feed = ModelFeed(self)
+        self.actions = ModelActions(self)
         self.links = LinkWatch(self, self._show_link)
         for theme in THEMES:
             self.register_theme(theme)
@@ -228,7 +230,16 @@ class XeroApp(SafeApp):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "chord":
             return self.session is not None  # nothing to go to before the first connection
+        if action == "undo":
+            return self.actions.undo is not None  # shown only while an undo is offered
         return True
+
+    def action_act(self, name: str) -> None:
+        """A model action by name (chords and the palette): see ModelActions."""
+        getattr(self.actions, name)()
+
+    def action_undo(self) -> None:
+        self.actions.action_undo()
 
     def action_chord(self) -> None:
         from xerotui.tui.screens.which_key import WhichKeyScreen

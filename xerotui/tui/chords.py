@@ -40,8 +40,29 @@ CHORDS: tuple[Chord, ...] = (
     ),
     Chord("l", "models", "app.goto('models')", "Models", "List Models", tab="Models"),
     Chord("d", "detail", "app.open_detail", "Model detail", "Get Model Details", needs_model=True),
+    Chord("u", "edit", "app.act('edit')", "Edit model", "Update Model", needs_model=True),
+    Chord("x", "delete", "app.act('delete')", "Delete model(s)", "Delete Model", needs_model=True),
+    Chord("s", "share", "app.act('share')", "Share to catalog", "Share Model", needs_model=True),
+    Chord("n", "unshare", "app.act('unshare')", "Unshare", "Unshare Model", needs_model=True),
+    Chord("c", "catalog", "app.act('catalog')", "Catalog panel", "Catalog Info", needs_model=True),
     Chord("e", "log", "app.goto('log')", "API log", "Error Responses", tab="Log"),
     Chord("t", "scope", "app.goto('scope')", "Scope table", "Scope Table", tab="Scope"),
+    Chord("p", "probe", "app.act('probe')", "Probe capabilities", "models probe", needs_model=True),
+    Chord(
+        "k",
+        "capabilities",
+        "app.act('capabilities')",
+        "Set capabilities",
+        "models set-capabilities",
+        needs_model=True,
+    ),
+    Chord(
+        "w",
+        "recommend",
+        "app.act('recommendations')",
+        "Workspace recommendations",
+        "models recommend-for-workspace",
+    ),
 )
 
 BY_NAME: dict[str, Chord] = {chord.name: chord for chord in CHORDS}
@@ -54,4 +75,5 @@ APP_BINDINGS: list[Binding] = [
     Binding("g", "chord", "Go to…", id="app.chord"),
     Binding("question_mark", "help", "Help", id="app.help"),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
+    Binding("u", "undo", "Undo", id="app.undo"),
 ]

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from xerotui.api.requestlog import RequestLog
     from xerotui.config.settings import Settings
     from xerotui.launcher import SandboxProcess
+    from xerotui.tui.model_actions import ModelActions
     from xerotui.tui.model_feed import ModelFeed
     from xerotui.tui.session import Session, SessionOpener
 
@@ -47,6 +48,10 @@ class Host(Protocol):
 
     @property
     def session_changed(self) -> Signal[Session]: ...
+
+    @property
+    def actions(self) -> ModelActions:
+        """Every model action (edit, delete, share, ...) on the marked / highlighted models."""
 
     def save_settings(self, **changes: Any) -> None: ...
 

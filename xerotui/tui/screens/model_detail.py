@@ -28,6 +28,7 @@ from xerotui.tui.format import (
     status_text,
     yes_no,
 )
+from xerotui.tui.model_feed import FeedUpdate
 from xerotui.tui.sanitize import clean, one_line
 from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.widgets.field_list import FieldList, Row
@@ -99,15 +100,22 @@ class ModelDetailScreen(XeroScreen):
         Binding("f", "full", "Full description", id="detail.full"),
         Binding("j", "json", "JSON", id="detail.json"),
         Binding("y", "copy_id", "Copy id", id="detail.copy_id"),
-        Binding("Y", "copy_curl", "Copy curl (key masked)", id="detail.copy_curl"),
+        Binding("Y", "copy_curl", "Copy curl", id="detail.copy_curl"),
         Binding(
             "ctrl+y",
             "copy_curl(True)",
-            "Copy curl with the key",
+            "Curl with key",
             id="detail.copy_curl_key",
             show=False,
         ),
         Binding("ctrl+r", "reload", "Reload", id="detail.reload"),
+        Binding("e", "act('edit')", "Edit", id="detail.edit"),
+        Binding("d", "act('delete')", "Delete", id="detail.delete"),
+        Binding("s", "act('share')", "Share", id="detail.share", show=False),
+        Binding("n", "act('unshare')", "Unshare", id="detail.unshare", show=False),
+        Binding("c", "act('catalog')", "Catalog", id="detail.catalog", show=False),
+        Binding("p", "act('probe')", "Probe", id="detail.probe", show=False),
+        Binding("k", "act('capabilities')", "Capabilities", id="detail.capabilities", show=False),
     ]
 
     def __init__(self, model_id: str) -> None:
@@ -137,6 +145,7 @@ class ModelDetailScreen(XeroScreen):
         self.query_one("#detail-capabilities").border_title = "Capabilities"
         self.query_one("#detail-more").border_title = "More"
         self.model = self.session.inventory.get(self.model_id)
+        self.host.feed.changed.subscribe(self, self._on_feed)
         self.redraw()
         self.load()
 
@@ -280,6 +289,24 @@ class ModelDetailScreen(XeroScreen):
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_act(self, name: str) -> None:
+        """A model action on this model (not on the table's marks)."""
+        actions = self.host.actions
+        if name in ("delete", "share", "unshare"):
+            getattr(actions, name)([self.model_id])
+        else:
+            getattr(actions, name)(self.model_id)
+
+    def _on_feed(self, update: FeedUpdate) -> None:
+        """Deleted (here or by a bulk delete): close; changed (an edit, a share): redraw."""
+        if self.model_id in update.removed:
+            self.dismiss()
+        elif self.model_id in update.updated or self.model_id in update.changed:
+            fresh = self.session.inventory.get(self.model_id)
+            if fresh is not None:
+                self.model = fresh
+                self.redraw()
 
     def action_copy_id(self) -> None:
         self.host.copy(self.model_id, what="model id")

@@ -108,7 +108,7 @@ class MetadataForm(SafeDispatch, VerticalScroll):
                 options.append((f"{one_line(str(value))} (current, not a documented value)", value))
             return Select(
                 options,
-                value=value if value is not None else Select.BLANK,
+                value=value if value is not None else Select.NULL,
                 prompt=UNSET,
                 allow_blank=True,
                 id=ident,
@@ -158,7 +158,7 @@ class MetadataForm(SafeDispatch, VerticalScroll):
         if isinstance(widget, Checkbox):
             return widget.value
         if isinstance(widget, Select):
-            return None if widget.is_blank() else widget.value
+            return None if widget.value is Select.NULL else widget.value
         assert isinstance(widget, Input)
         text = widget.value
         if field.kind == "int":

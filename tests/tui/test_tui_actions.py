@@ -1,0 +1,315 @@
+"""Model actions from the keyboard against the sandbox, read back from the server: the edit
+form, delete and bulk delete, share/unshare with undo, dry-run and read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input, Select
+from tui_helpers import MakeApp, current_screen, server_models, settle, wait_until
+from tui_probe import SIZE, server_model, set_faults, toasts, wait_toast
+
+from xerotui.launcher import SandboxInfo
+from xerotui.tui.app import XeroApp
+from xerotui.tui.screens.bulk_result import BulkResultScreen
+from xerotui.tui.screens.confirm import ConfirmScreen
+from xerotui.tui.screens.edit_model import EditModelScreen
+from xerotui.tui.screens.models import ModelsScreen
+from xerotui.tui.screens.request_preview import RequestPreviewScreen
+
+
+def models_screen(app: XeroApp) -> ModelsScreen:
+    screen = current_screen(app)
+    assert isinstance(screen, ModelsScreen)
+    return screen
+
+
+async def go_to(pilot: Pilot[Any], app: XeroApp, name: str) -> str:
+    """Put the table's cursor on the model called `name`; returns its id."""
+    screen = models_screen(app)
+    index = next(i for i, m in enumerate(screen.view) if m.name == name)
+    screen.table.move_cursor(row=index, animate=False)
+    await pilot.pause()
+    assert app.feed.highlighted == screen.view[index].id
+    return screen.view[index].id
+
+
+async def open_editor(pilot: Pilot[Any], app: XeroApp) -> EditModelScreen:
+    await pilot.press("e")
+    await pilot.pause()
+    editor = current_screen(app)
+    assert isinstance(editor, EditModelScreen)
+    return editor
+
+
+async def type_into(pilot: Pilot[Any], app: XeroApp, field: str, text: str) -> None:
+    widget = app.screen.query_one(f"#field-{field}", Input)
+    widget.value = ""
+    widget.focus()
+    await pilot.press(*text)
+
+
+async def confirm(pilot: Pilot[Any], app: XeroApp) -> None:
+    dialog = current_screen(app)
+    assert isinstance(dialog, ConfirmScreen), dialog
+    await pilot.click("#confirm-ok")
+    await pilot.pause()
+
+
+async def test_edit_sends_only_the_changed_fields_and_the_table_shows_them_at_once(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        model_id = await go_to(pilot, app, "qwen3-8b")
+        before = await server_model(sandbox, model_id)
+        editor = await open_editor(pilot, app)
+        await type_into(pilot, app, "description", "Tuned for support tickets")
+        await type_into(pilot, app, "context_length", "65536")
+        app.screen.query_one("#field-torch_dtype", Select).value = "float32"
+        assert editor.form.changes() == {
+            "description": "Tuned for support tickets",
+            "context_length": 65536,
+            "torch_dtype": "float32",
+        }
+        await pilot.press("ctrl+s")  # the diff, before anything is sent
+        await pilot.pause()
+        review = current_screen(app)
+        assert isinstance(review, ConfirmScreen)
+        assert review.title_text == "Save 3 changes?"
+        await confirm(pilot, app)
+        await wait_until(pilot, lambda: not isinstance(app.screen, EditModelScreen), what="save")
+        after = await server_model(sandbox, model_id)
+        assert after["description"] == "Tuned for support tickets"
+        assert after["context_length"] == 65536
+        assert after["torch_dtype"] == "float32"
+        unchanged = {k for k in before if k not in ("description", "context_length", "torch_dtype")}
+        assert {k: after.get(k) for k in unchanged} == {k: before.get(k) for k in unchanged}
+        # the table and the inventory show the edit at once, no reload
+        shown = app.feed.inventory.get(model_id)
+        assert shown is not None
+        assert shown.context_length == 65536
+        patches = [r for r in app.request_log.records() if r.method == "PATCH"]
+        assert len(patches) == 1
+
+
+async def test_a_refused_value_lands_on_its_field_and_a_failed_save_keeps_the_values(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        model_id = await go_to(pilot, app, "qwen3-8b")
+        editor = await open_editor(pilot, app)
+        await type_into(pilot, app, "license", "MIT")
+        # a 500 on the save: the form stays open with every typed value
+        await set_faults(sandbox, fail_next=1, error_status=500, methods=["PATCH"])
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await confirm(pilot, app)
+        await wait_toast(pilot, "Saving the model", severity="error")
+        assert current_screen(app) is editor
+        assert app.screen.query_one("#field-license", Input).value == "MIT"
+        assert (await server_model(sandbox, model_id)).get("license") != "MIT"
+        # the server's own refusal lands on the field: a value the form cannot know is wrong
+        # (a very long license is refused by the server's limit, not by the form)
+        await set_faults(sandbox, methods=[])
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await confirm(pilot, app)
+        await wait_until(pilot, lambda: not isinstance(app.screen, EditModelScreen), what="save")
+        assert (await server_model(sandbox, model_id))["license"] == "MIT"
+
+
+async def test_numbers_are_checked_as_typed_and_nothing_is_sent_while_wrong(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await go_to(pilot, app, "qwen3-8b")
+        await open_editor(pilot, app)
+        await type_into(pilot, app, "hidden_size", "0")
+        await pilot.pause()
+        error = app.screen.query_one("#error-hidden_size")
+        assert "above 0" in str(error.render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(current_screen(app), EditModelScreen)  # no diff: fix first
+        assert not [r for r in app.request_log.records() if r.method == "PATCH"]
+
+
+async def test_leaving_a_changed_form_asks_first(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await go_to(pilot, app, "qwen3-8b")
+        editor = await open_editor(pilot, app)
+        await type_into(pilot, app, "architecture", "mamba")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(current_screen(app), ConfirmScreen)
+        await pilot.press("enter")  # Cancel is focused: stay
+        await pilot.pause()
+        assert current_screen(app) is editor
+        assert app.screen.query_one("#field-architecture", Input).value == "mamba"
+
+
+async def test_delete_confirms_with_cancel_focused_then_removes_the_row(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        model_id = await go_to(pilot, app, "phi-4")
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(current_screen(app), ConfirmScreen)
+        await pilot.press("enter")  # a fresh confirm: Enter cancels
+        await pilot.pause()
+        assert model_id in {m["id"] for m in await server_models(sandbox)}
+        await pilot.press("d")
+        await pilot.pause()
+        await confirm(pilot, app)
+        await wait_toast(pilot, "Deleted 1 of 1 model")
+        assert model_id not in {m["id"] for m in await server_models(sandbox)}
+        assert model_id not in [m.id for m in models_screen(app).view]
+
+
+async def test_bulk_delete_needs_the_count_reports_each_and_keeps_failures_marked(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = models_screen(app)
+        ids = [m.id for m in screen.view[:5]]
+        await pilot.press(*["space"] * 5)
+        assert app.feed.marks == set(ids)
+        await set_faults(sandbox, fail_next=1, error_status=500, path_contains=ids[2])
+        await pilot.press("d")
+        await pilot.pause()
+        dialog = current_screen(app)
+        assert isinstance(dialog, ConfirmScreen)
+        assert dialog.typed == "5"
+        assert app.screen.query_one("#confirm-ok").disabled
+        app.screen.query_one("#confirm-typed", Input).focus()
+        await pilot.press("5", "enter")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, BulkResultScreen) and app.screen.done,
+            what="the bulk delete to finish",
+        )
+        result = app.screen
+        assert isinstance(result, BulkResultScreen)
+        summary = str(result.query_one("#bulk-summary").render())
+        assert summary == "Deleted 4 of 5 models (1 failed)"
+        left = {m["id"] for m in await server_models(sandbox)}
+        assert left & set(ids) == {ids[2]}
+        assert app.feed.marks == {ids[2]}  # the failure stays marked: one key retries
+        await pilot.press("escape")
+        assert [m.id for m in screen.view if m.id in ids] == [ids[2]]
+
+
+async def test_a_dropped_connection_mid_bulk_delete_is_reported_as_unknown(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        ids = [m.id for m in models_screen(app).view[:3]]
+        await pilot.press(*["space"] * 3)
+        await set_faults(sandbox, drop_next=1, path_contains=ids[1])
+        await pilot.press("d")
+        await pilot.pause()
+        app.screen.query_one("#confirm-typed", Input).focus()
+        await pilot.press("3", "enter")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, BulkResultScreen) and app.screen.done,
+            what="the bulk delete to finish",
+        )
+        summary = str(app.screen.query_one("#bulk-summary").render())
+        assert summary == "Deleted 2 of 3 models (1 unknown)"
+        lines = [str(w.render()) for w in app.screen.query("#bulk-lines Static")]
+        assert any(line.startswith(f"[UNKNOWN] {ids[1]}") for line in lines)
+        assert "Not known whether it was applied" in "\n".join(lines)
+
+
+async def test_share_needs_no_confirmation_and_u_undoes_it(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        model_id = await go_to(pilot, app, "qwen3-8b")
+        assert not (await server_model(sandbox, model_id))["is_shared"]
+        await pilot.press("g", "s")
+        _, text = await wait_toast(pilot, "u undoes it")
+        assert "Shared qwen3-8b to the public catalog" in text
+        assert (await server_model(sandbox, model_id))["is_shared"]
+        shown = app.feed.inventory.get(model_id)
+        assert shown is not None
+        assert shown.is_shared
+        await pilot.press("u")
+        await wait_toast(pilot, "Unshared qwen3-8b")
+        assert not (await server_model(sandbox, model_id))["is_shared"]
+
+
+async def test_sharing_a_model_that_is_not_ready_is_explained(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        failed = next(m for m in models_screen(app).view if m.status == "failed")
+        await go_to(pilot, app, failed.name or "")
+        await pilot.press("g", "s")
+        _, text = await wait_toast(pilot, "Only a model that is ready", severity="error")
+        assert f"{failed.name} is failed" in text
+
+
+async def test_dry_run_shows_the_request_and_changes_nothing(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app(dry_run=True)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert "DRY RUN" in str(app.screen.query_one("#link").render())
+        model_id = await go_to(pilot, app, "phi-4")
+        await pilot.press("d")
+        await pilot.pause()
+        await confirm(pilot, app)
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, RequestPreviewScreen), what="the preview"
+        )
+        preview = app.screen
+        assert isinstance(preview, RequestPreviewScreen)
+        assert preview.planned.method == "DELETE"
+        assert preview.planned.url.endswith(f"/models/{model_id}")
+        assert sandbox.api_key not in preview.planned.curl
+        assert model_id in {m["id"] for m in await server_models(sandbox)}
+        assert model_id in [m.id for m in models_screen_of(app).view]
+
+
+def models_screen_of(app: XeroApp) -> ModelsScreen:
+    return next(s for s in app.screen_stack if isinstance(s, ModelsScreen))
+
+
+async def test_read_only_refuses_with_the_reason_and_the_way_out(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app(read_only=True)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert "READ-ONLY" in str(app.screen.query_one("#link").render())
+        model_id = await go_to(pilot, app, "qwen3-8b")
+        await pilot.press("g", "s")
+        _, text = await wait_toast(pilot, "--read-only", severity="warning")
+        assert "Restart xerotui without --read-only" in text
+        assert not (await server_model(sandbox, model_id))["is_shared"]
+        posts = [r for r in app.request_log.records() if r.method == "POST"]
+        assert [(r.held, r.status) for r in posts] == [("read-only", None)]  # never sent
+        assert not [t for t in toasts(app) if t[0] == "error"]
