@@ -7,7 +7,15 @@ from pathlib import Path
 from sandbox_reset import reset_sandbox
 from textual.command import CommandPalette
 from tui_helpers import MakeApp, current_screen, server_models, settle, wait_until
-from tui_probe import SIZE, delete_model, field_rows, panel_lines, toasts, wait_toast
+from tui_probe import (
+    SIZE,
+    delete_model,
+    field_rows,
+    panel_lines,
+    set_faults,
+    toasts,
+    wait_toast,
+)
 
 from xerotui.config import paths
 from xerotui.config.profiles import ProfileStore
@@ -313,3 +321,18 @@ async def test_models_that_vanish_and_reappear_keep_cursor_marks_and_counts(
         assert app.feed.marks == {ids[2]}
         assert screen.table.highlighted_id == cursor
         assert f"rows 1-{len(ids)} of {len(ids)}" in str(screen.query_one("#rows").render())
+
+
+async def test_the_header_says_a_refresh_is_under_way_on_a_slow_server(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    """Issue 7: while a refresh waits on a slow server, the header shows it."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "refreshing" not in header_link(app)
+        await set_faults(sandbox, latency_ms=1500, methods=["GET"])
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: "refreshing" in header_link(app), what="the note")
+        await settle(pilot)
+        assert "refreshing" not in header_link(app)

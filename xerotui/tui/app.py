@@ -110,6 +110,7 @@ class XeroApp(SafeApp):
         self.feed = ModelFeed(self)
         self.actions = ModelActions(self)
         self.links = LinkWatch(self, self._show_link)
+        self.feed.on_busy = self.links.busy
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = settings.theme if settings.theme in self.available_themes else DEFAULT_THEME

@@ -16,3 +16,5 @@ class LinkState:
     detail: str = ""
     mode: str = "normal"
     """The client's mode: "normal", "dry-run" or "read-only" (the header shows the last two)."""
+    busy: bool = False
+    """A load or refresh of the model list is under way (a slow server shows it)."""

@@ -7,6 +7,7 @@ failure at start-up deserves the full connection-problem screen rather than a to
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from xerotui.api.errors import (
@@ -57,7 +58,18 @@ class LinkWatch:
 
     def __init__(self, app: App[Any], show: Callable[[LinkState], None]) -> None:
         self.app = app
-        self.show = show
+        self._show_state = show
+        self.state = LinkState()
+
+    def show(self, state: LinkState) -> None:
+        self.state = replace(state, busy=self.state.busy)
+        self._show_state(self.state)
+
+    def busy(self, busy: bool) -> None:
+        """The model list is being (re)loaded: the header says so while it lasts."""
+        if busy != self.state.busy:
+            self.state = replace(self.state, busy=busy)
+            self._show_state(self.state)
 
     def _show(self, kind: LinkKind, detail: str) -> None:
         session = host(self.app).session

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +62,8 @@ class ModelFeed:
         self.highlighted: str | None = None
         """The model under the cursor of the models table (None: no visible row)."""
         self.marks: set[str] = set()
+        self.on_busy: Callable[[bool], None] = lambda _busy: None
+        """Told when a load or refresh starts and ends (the header shows it)."""
         self._first_page: asyncio.Future[ModelList] | None = None
 
     # ------------------------------------------------------------------ state
@@ -204,6 +206,26 @@ class ModelFeed:
             )
 
     async def _load(self, *, quiet: bool = False) -> None:
+        self.on_busy(True)
+        try:
+            await self._load_pages(quiet=quiet)
+        finally:
+            self.on_busy(self.loading_others())
+
+    def loading_others(self) -> bool:
+        """Whether another load of the group is still running (the current one is ending)."""
+        from textual.worker import get_current_worker
+
+        try:
+            current = get_current_worker()
+        except Exception:  # not in a worker
+            current = None
+        return any(
+            w is not current and w.group == GROUP and not w.is_finished and not w.is_cancelled
+            for w in self.app.workers
+        )
+
+    async def _load_pages(self, *, quiet: bool = False) -> None:
         session = self.session
         if session is None:
             return
@@ -236,6 +258,14 @@ class ModelFeed:
         if len(inventory) <= FULL_RELOAD_UP_TO:
             await self._load(quiet=True)
             return
+        self.on_busy(True)
+        try:
+            await self._refresh_big(session)
+        finally:
+            self.on_busy(self.loading_others())
+
+    async def _refresh_big(self, session: Session) -> None:
+        inventory = session.inventory
         try:
             first = await session.client.list_models(limit=100, offset=0)
             known = all(inventory.get(m.id) is not None for m in first.data)

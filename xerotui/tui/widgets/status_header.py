@@ -91,6 +91,8 @@ class StatusHeader(SafeDispatch, Horizontal):
         if link.project:
             text.append(one_line(link.project, limit=40))
             text.append(" · ", style="dim")
+        if link.busy:
+            text.append("↻ refreshing · ", style="yellow")
         text.append(f"{dot} ", style=style)
         text.append(link.detail or link.kind, style=style if link.kind == "error" else "")
         self.query_one("#link", Static).update(text)
