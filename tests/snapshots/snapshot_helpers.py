@@ -39,7 +39,9 @@ def display_url(info: SandboxInfo) -> str:
     return parts._replace(netloc=f"{parts.hostname}:{DISPLAY_PORT}").geturl()
 
 
-def app_on(info: SandboxInfo, **settings: Any) -> XeroApp:
+def app_on(
+    info: SandboxInfo, *, dry_run: bool = False, read_only: bool = False, **settings: Any
+) -> XeroApp:
     """The app on the snapshot sandbox, showing port-independent URLs."""
     port = urlsplit(info.base_url).port
     assert port is not None
@@ -48,6 +50,8 @@ def app_on(info: SandboxInfo, **settings: Any) -> XeroApp:
         base_url=display_url(info),
         settings=Settings(refresh_interval=0, **settings),
         transport=PortMap(port),
+        dry_run=dry_run,
+        read_only=read_only,
     )
 
 

@@ -104,9 +104,11 @@ class BulkResultScreen(SafeDispatch, ModalScreen[None]):
         self.done = True
         self.refresh_bindings()
         lines = self.query_one("#bulk-lines", VerticalScroll)
-        for result in report.results:  # skipped ones never came through progress()
-            if result.status is BulkStatus.SKIPPED:
-                lines.mount(Static(result_line(result, self.names.get(result.model_id, ""))))
+        lines.remove_children()  # again in the order asked (they arrived as they finished)
+        lines.mount_all(
+            Static(result_line(result, self.names.get(result.model_id, "")))
+            for result in report.results
+        )
         failed = report.count(BulkStatus.FAIL) + report.count(BulkStatus.UNKNOWN)
         style = "bold red" if failed else "bold green"
         summary = self.query_one("#bulk-summary", Static)

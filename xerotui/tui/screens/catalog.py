@@ -47,7 +47,7 @@ class CatalogScreen(XeroScreen):
     }
     CatalogScreen #catalog-info {
         width: 1fr;
-        min-width: 36;
+        min-width: 48;
         height: auto;
     }
     CatalogScreen #catalog-shared {
@@ -72,7 +72,9 @@ class CatalogScreen(XeroScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="catalog-body"):
             yield FieldList(id="catalog-info", classes="panel")
-            yield DataTable(id="catalog-shared", cursor_type="row", zebra_stripes=True)
+            yield DataTable(
+                id="catalog-shared", cursor_type="row", zebra_stripes=True, classes="panel"
+            )
 
     @property
     def table(self) -> DataTable[Text | str]:

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input
 from xerotui.api.inventory import LoadProgress
 from xerotui.api.schema import Model
 from xerotui.tui.model_feed import FeedUpdate
+from xerotui.tui.sanitize import one_line
 from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.widgets.filter_bar import FilterBar
 from xerotui.tui.widgets.model_table import COLUMNS, MARK, ModelTable, PageView
@@ -221,6 +222,21 @@ class ModelsScreen(XeroScreen):
     @on(DataTable.RowHighlighted, "#models")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.host.feed.select(event.row_key.value)
+
+    @on(ModelTable.BadValue)
+    def _bad_value(self, event: ModelTable.BadValue) -> None:
+        """Once per model and field: the rest of the table is drawn, this cell shows `?`."""
+        model = self.session.inventory.get(event.model_id)
+        name = one_line(model.name if model and model.name else event.model_id, limit=60)
+        value = one_line(repr(event.value), limit=60)
+        self.notify(
+            f"{name}: its {event.field} ({value}) cannot be shown, so it reads `?`. "
+            "The server sent a value out of range.",
+            title="Unexpected value",
+            severity="warning",
+            timeout=8,
+            markup=False,
+        )
 
     @on(DataTable.RowSelected, "#models")
     def _selected(self, event: DataTable.RowSelected) -> None:

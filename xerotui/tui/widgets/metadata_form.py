@@ -59,10 +59,16 @@ class MetadataForm(SafeDispatch, VerticalScroll):
     }
     MetadataForm .form-label {
         width: 26;
-        padding: 1 1 0 0;
+        padding: 0 1 0 0;
     }
     MetadataForm .form-input {
         width: 1fr;
+    }
+    MetadataForm Input.form-input {
+        background: $boost;
+    }
+    MetadataForm .form-row {
+        margin-bottom: 1;
     }
     MetadataForm .form-error {
         color: $error;
@@ -71,9 +77,6 @@ class MetadataForm(SafeDispatch, VerticalScroll):
     }
     MetadataForm .form-error.-empty {
         display: none;
-    }
-    MetadataForm Checkbox {
-        margin-top: 1;
     }
     """
 
@@ -101,7 +104,7 @@ class MetadataForm(SafeDispatch, VerticalScroll):
         value = field_value(self.model, field)
         ident = f"field-{field.name}"
         if field.kind == "bool":
-            return Checkbox(field.spec.label, bool(value), id=ident, classes="form-input")
+            return Checkbox("", bool(value), id=ident, classes="form-input", compact=True)
         if field.kind == "choice":
             options = [(str(c), c) for c in field.spec.choices]
             if value is not None and value not in field.spec.choices:
@@ -113,6 +116,7 @@ class MetadataForm(SafeDispatch, VerticalScroll):
                 allow_blank=True,
                 id=ident,
                 classes="form-input",
+                compact=True,
             )
         text = "" if value is None else clean(str(value))
         if field.kind == "int":
@@ -124,6 +128,7 @@ class MetadataForm(SafeDispatch, VerticalScroll):
                 + (f", {field.spec.unit}" if field.spec.unit else ""),
                 id=ident,
                 classes="form-input",
+                compact=True,
             )
         limit = field.spec.max_length
         return Input(
@@ -133,6 +138,7 @@ class MetadataForm(SafeDispatch, VerticalScroll):
             max_length=limit or 0,
             id=ident,
             classes="form-input",
+            compact=True,
         )
 
     def on_input_changed(self, event: Input.Changed) -> None:
