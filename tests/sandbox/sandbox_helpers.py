@@ -40,7 +40,7 @@ def client(base_url: str, key: str | None) -> httpx.Client:
     return httpx.Client(base_url=base_url, headers=headers, timeout=15)
 
 
-def wait_terminal(api: httpx.Client, mid: str, timeout: float = 15.0) -> str:
+def wait_terminal(api: httpx.Client, mid: str, timeout: float = 60.0) -> str:
     """Poll a model until its status is terminal; returns the status."""
     deadline = time.monotonic() + timeout
     while True:
