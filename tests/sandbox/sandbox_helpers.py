@@ -50,6 +50,15 @@ def wait_terminal(api: httpx.Client, mid: str, timeout: float = 60.0) -> str:
         time.sleep(0.05)
 
 
+def fresh_rate_window(needed: float = 15.0) -> int:
+    """Wait, if need be, until the sandbox's one-minute rate window (wall clock, shared with
+    this machine) has ``needed`` seconds left; returns the window, for checking it held."""
+    left = 60.0 - time.time() % 60.0
+    if left < needed:
+        time.sleep(left + 0.05)  # a clock condition, not a wait on the server
+    return int(time.time() // 60)
+
+
 def error_of(response: httpx.Response) -> dict[str, Any]:
     """The `error` object of an envelope, checked for shape."""
     body = response.json()

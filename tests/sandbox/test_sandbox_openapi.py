@@ -88,8 +88,11 @@ def body_schema(spec: dict[str, Any], path: str, method: str) -> dict[str, Any]:
 
 
 def non_null(prop: dict[str, Any]) -> dict[str, Any]:
-    (branch,) = [b for b in prop.get("anyOf", [prop]) if b.get("type") != "null"]
-    return branch
+    branches: list[dict[str, Any]] = [
+        b for b in prop.get("anyOf", [prop]) if b.get("type") != "null"
+    ]
+    assert len(branches) == 1
+    return branches[0]
 
 
 def test_every_reference_resolves_and_no_422_is_promised(root: httpx.Client) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sandbox_helpers import FAILED_BROKEN, LLAMA, demo_id
 
+from xerotui.api.units import size_formatted
 from xerotui.sandbox.bodies import JsonBodyReader
 from xerotui.sandbox.errors import ApiError
 from xerotui.sandbox.faults import FaultError, Faults, parse_fault_spec
@@ -18,7 +19,6 @@ from xerotui.sandbox.ratelimit import RateLimiter
 from xerotui.sandbox.routes_versions import parse_semver
 from xerotui.sandbox.state import SandboxState
 from xerotui.sandbox.timings import Timings, check_timing
-from xerotui.sandbox.wire import size_formatted
 from xerotui.sandbox.worker import RevalidationPlan
 
 
@@ -219,6 +219,12 @@ def test_jobs_survive_a_reopen(tmp_path: Path) -> None:
         reopened.close()
 
 
+def status_in(state: SandboxState, mid: str) -> str:
+    row = state.models.model_by_id(mid)
+    assert row is not None
+    return str(row["status"])
+
+
 def test_revalidation_plans_for_the_next_and_the_pending_job(tmp_path: Path) -> None:
     state = SandboxState(tmp_path / "p.db", timings=Timings(validation_seconds=600))
     try:
@@ -229,10 +235,10 @@ def test_revalidation_plans_for_the_next_and_the_pending_job(tmp_path: Path) -> 
         due = state.db.scalar("SELECT due FROM jobs WHERE model_id = ?", (LLAMA,))
         assert started + 5 <= due <= time.time() + 5  # the plan's 5 s, not the 600 s
         assert worker.run_due(now=due) == 1
-        assert state.models.model_by_id(LLAMA)["status"] == "invalid"
+        assert status_in(state, LLAMA) == "invalid"
         assert worker.enqueue(LLAMA, 600)  # the plan was used up
         assert worker.plan(LLAMA, RevalidationPlan("failed")) == "pending"
         assert worker.run_due(now=time.time() + 601) == 2  # and the seed's validating model
-        assert state.models.model_by_id(LLAMA)["status"] == "failed"
+        assert status_in(state, LLAMA) == "failed"
     finally:
         state.close()

@@ -65,8 +65,8 @@ MAX_STOP = 4
 MAX_METADATA_KEYS = 16  # OpenAI's documented metadata limits
 MAX_METADATA_KEY_LENGTH = 64
 MAX_METADATA_VALUE_LENGTH = 512
-MAX_MIN_TOKENS = 100_000  # `min_tokens` / `ignore_eos` (vLLM's sampling extensions)
-IGNORE_EOS_TOKENS = 16_384  # how far `ignore_eos` runs when no max_tokens is given
+MAX_MIN_TOKENS = 32_768  # `min_tokens` / `ignore_eos` (vLLM's sampling extensions)
+IGNORE_EOS_TOKENS = 4096  # how far `ignore_eos` runs when no max_tokens is given
 
 
 def _branches(prop: dict[str, Any]) -> list[dict[str, Any]]:

@@ -17,6 +17,19 @@ from fastapi import FastAPI
 
 CHAT_PATH = "/{project}/{slug}/v1/chat/completions"
 UNUSED = ("HTTPValidationError", "ValidationError")
+SSE_EVENT = {
+    "type": "object",
+    "description": "One server-sent event of a streamed chat completion",
+    "required": ["data"],
+    "properties": {
+        "data": {
+            "type": "string",
+            "description": 'a chat.completion.chunk as JSON; an in-band `{"error": {...}}` '
+            "if the stream fails; `[DONE]` last",
+        },
+        "event": {"type": "string"},
+    },
+}
 
 
 class OpenApiFixer:
@@ -47,9 +60,4 @@ class OpenApiFixer:
         chat = document.get("paths", {}).get(CHAT_PATH, {}).get("post")
         if chat is not None:
             content = chat["responses"]["200"].setdefault("content", {})
-            content["text/event-stream"] = {
-                "schema": {
-                    "type": "string",
-                    "description": "`data: {chunk}` events, then `data: [DONE]`",
-                }
-            }
+            content["text/event-stream"] = {"schema": SSE_EVENT}
