@@ -128,6 +128,28 @@ def test_raw_fields_are_stored_and_served_as_is(api: httpx.Client, root: httpx.C
     assert api.get(f"/models/{LLAMA}").json()["name"] == "llama-3.1-8b-instruct"
 
 
+def test_every_route_serves_hostile_stored_values(api: httpx.Client, root: httpx.Client) -> None:
+    hostile = {
+        **HOSTILE,
+        "status": "ready",
+        "parameter_count": -(2**63),
+        "size_bytes": 2**63 - 1,
+        "workload_type": "chat",
+        "quantization": "\x1b[0m",
+        "version": "not-semver",
+    }
+    assert root.post(f"/_sandbox/models/{LLAMA}/raw", json=hostile).is_success
+    for path in (f"/models/{LLAMA}", f"/models/{LLAMA}?extended=true", "/models?extended=true",
+                 f"/models/{LLAMA}/versions", f"/models/{LLAMA}/probe",
+                 "/workspaces/ws_0123456789abcdef/model-recommendations"):  # fmt: skip
+        assert api.get(path).status_code == 200, path
+    assert root.get("/proj_demo/llama-chat/v1/models").status_code == 200
+    chat = {"messages": [{"role": "user", "content": "hi"}]}
+    assert root.post("/proj_demo/llama-chat/v1/chat/completions", json=chat).status_code == 200
+    rollback = api.post(f"/models/{LLAMA}/versions/1.0.0/rollback")
+    assert (rollback.status_code, error_of(rollback)["code"]) == (400, "invalid_rollback")
+
+
 def test_a_ten_megabyte_description(api: httpx.Client, root: httpx.Client) -> None:
     text = "0123456789" * 1_000_000
     assert root.post(f"/_sandbox/models/{LLAMA}/raw", json={"description": text}).is_success

@@ -190,7 +190,8 @@ def _recommendation(row: sqlite3.Row, focus: dict[str, float]) -> Recommendation
     weight = focus.get(workload)
     if weight is None:
         return None
-    billions = (row["parameter_count"] or 1_000_000_000) / 1e9
+    # max(): the raw-field knob may store a negative count (log2 of it would raise)
+    billions = max(row["parameter_count"] or 1_000_000_000, 0) / 1e9
     quality = min(1.0, 0.62 + 0.07 * math.log2(billions + 1))
     jitter = int(hashlib.sha256(row["id"].encode()).hexdigest()[:4], 16) % 60 / 1000
     score = round(min(0.99, weight * quality + jitter), 2)
