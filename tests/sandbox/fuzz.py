@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from fuzz_hooks import store_completions  # beside this script, first on sys.path
+
 from xerotui.launcher import SandboxProcess
 
 HERE = Path(__file__).resolve().parent
@@ -42,7 +44,7 @@ def command(root_url: str, key: str, config: Path, extra: list[str]) -> list[str
         "--header", f"Authorization: Bearer {key}",
         "--checks", CHECKS,
         "--exclude-path-regex", "^/_sandbox/",
-        "--max-examples", "50",
+        "--max-examples", "25",
         "--generation-database", "none",
         "--seed", "1",
         *extra,
@@ -55,12 +57,13 @@ def main(argv: list[str]) -> int:
         config = Path(tmp) / "schemathesis.toml"
         config.write_text(CONFIG)
         with SandboxProcess(db, reset=True, extra_args=FAST) as info:
+            completions = store_completions(info.root_url, info.admin_api_key)
             env = dict(os.environ, SCHEMATHESIS_HOOKS="fuzz_hooks")
+            env["XEROTUI_FUZZ_COMPLETIONS"] = ",".join(completions)
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))
             print(f"fuzzing the sandbox at {info.root_url} (database {db})", flush=True)
-            return subprocess.run(
-                command(info.root_url, info.admin_api_key, argv), env=env
-            ).returncode
+            run = command(info.root_url, info.admin_api_key, config, argv)
+            return subprocess.run(run, env=env).returncode
 
 
 if __name__ == "__main__":

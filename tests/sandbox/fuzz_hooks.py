@@ -4,15 +4,19 @@ Random path values would only ever meet 403 `project_mismatch` or 404 `model_not
 long before the body validation where the bugs live; so the project is always `proj_demo`
 and three in four other path values (model ids, endpoint slugs, versions, a workspace) are
 replaced by one from the demo seed, picked by a stable hash of the generated value (every
-phase, coverage included, goes through ``map_case``; the run stays reproducible). Loaded by
-the pytest test (import) and by `make fuzz` (``SCHEMATHESIS_HOOKS=fuzz_hooks``).
+phase, coverage included, goes through ``map_case``; the run stays reproducible). Stored
+completions have random ids: :func:`store_completions` makes a few before the run and adds
+their ids (``XEROTUI_FUZZ_COMPLETIONS`` hands them to a schemathesis process). Loaded by the
+pytest test (import) and by `make fuzz` (``SCHEMATHESIS_HOOKS=fuzz_hooks``).
 """
 
 from __future__ import annotations
 
+import os
 import zlib
 from typing import Any
 
+import httpx
 import schemathesis
 
 from xerotui.sandbox.seed import model_id
@@ -24,7 +28,29 @@ KNOWN: dict[str, list[str]] = {
     "slug": [slug for slug, project, _, _ in ENDPOINTS if project == PROJECT],
     "version": ["1.0.0", "1.0.1", "1.1.0", "2.0.0", "0.9.0"],
     "workspace_id": [wid for wid, project, _, _ in WORKSPACES if project == PROJECT],
+    "completion_id": [c for c in os.environ.get("XEROTUI_FUZZ_COMPLETIONS", "").split(",") if c],
 }
+
+
+def store_completions(root_url: str, key: str, count: int = 3) -> list[str]:
+    """Store ``count`` chat completions on llama-chat; their ids become known path values."""
+    ids: list[str] = []
+    with httpx.Client(base_url=root_url, timeout=30) as http:
+        for index in range(count):
+            body = {
+                "messages": [{"role": "user", "content": f"fuzz seed {index}"}],
+                "store": True,
+                "metadata": {"run": "fuzz"},
+            }
+            response = http.post(
+                f"/{PROJECT}/llama-chat/v1/chat/completions",
+                json=body,
+                headers={"Authorization": f"Bearer {key}"},
+            )
+            response.raise_for_status()
+            ids.append(str(response.json()["id"]))
+    KNOWN["completion_id"] = ids
+    return ids
 
 
 def aimed(name: str, value: object) -> object:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import fuzz_hooks  # noqa: F401  (registers the hooks that aim requests at the demo seed)
+import fuzz_hooks  # registers the hooks that aim requests at the demo seed
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
@@ -35,6 +35,7 @@ schema = schemathesis.pytest.from_fixture("sandbox_openapi").exclude(path_regex=
 
 @pytest.fixture
 def sandbox_openapi(sandbox: SandboxInfo) -> schemathesis.BaseSchema:
+    fuzz_hooks.store_completions(sandbox.root_url, sandbox.admin_api_key)
     loaded: schemathesis.BaseSchema = schemathesis.openapi.from_url(
         f"{sandbox.root_url}/openapi.json", timeout=30
     )

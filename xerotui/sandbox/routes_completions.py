@@ -8,12 +8,14 @@ import sqlite3
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
 
 from xerotui.api.schema import ChatCompletion, CompletionDeleted, StoredCompletionList
 from xerotui.sandbox.auth import CallerDep
 from xerotui.sandbox.completions import completion_body
-from xerotui.sandbox.deps import StateDep, doc, json_body
+from xerotui.sandbox.deps import StateDep, doc, json_body, json_body_doc
 from xerotui.sandbox.errors import ApiError
+from xerotui.sandbox.limits import CHAT_CONSTRAINTS
 from xerotui.sandbox.patch import quote
 from xerotui.sandbox.responses import JSONResponse
 from xerotui.sandbox.routes_chat import endpoint_or_404, metadata_of
@@ -25,6 +27,15 @@ BASE = "/{project}/{slug}/v1/chat/completions"
 # Refused outside 1-100 (unlike GET /models, which cuts): the OpenAI paths' documented rule.
 Limit = Annotated[int, Query(ge=1, le=100)]
 Order = Annotated[Literal["asc", "desc"], Query()]
+
+
+class MetadataUpdate(BaseModel):
+    """Body of the metadata update: the new metadata replaces the old (absent: emptied)."""
+
+    metadata: dict[str, str] | None = None
+
+
+METADATA_DOC = json_body_doc(MetadataUpdate, {"metadata": CHAT_CONSTRAINTS["metadata"]})
 
 
 def _stored(state: SandboxState, project: str, slug: str, cid: str) -> sqlite3.Row:
@@ -102,6 +113,7 @@ async def get_completion(
     BASE + "/{completion_id}",
     summary="Update a stored completion's metadata",
     responses=doc(ChatCompletion, 400, 404),
+    openapi_extra=METADATA_DOC,
     response_class=JSONResponse,
 )
 async def update_completion(
