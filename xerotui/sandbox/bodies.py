@@ -70,22 +70,22 @@ class JsonBodyReader:
         return data
 
     def check(self, data: Any, *, any_text: bool = False) -> None:
-        """Walk the document (iteratively): depth bound, every key and string real Unicode."""
-        stack: list[tuple[Any, list[str | int]]] = [(data, [])]
+        """Walk the document (iteratively, containers only): the depth bound, and every key
+        and string real Unicode unless ``any_text``."""
+        stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
         while stack:
             value, path = stack.pop()
-            if len(path) > self.max_depth:
-                raise self._too_deep()
-            if isinstance(value, str):
-                if not any_text and not is_unicode(value):
-                    raise self._bad_text(path)
-            elif isinstance(value, dict):
-                for key, item in value.items():
-                    if not any_text and not is_unicode(key):
-                        raise self._bad_text(path, key=True)
-                    stack.append((item, [*path, key]))
-            elif isinstance(value, list):
-                stack.extend((item, [*path, index]) for index, item in enumerate(value))
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if not any_text and isinstance(key, str) and not is_unicode(key):
+                    raise self._bad_text(list(path), key=True)
+                if isinstance(item, str):
+                    if not any_text and not is_unicode(item):
+                        raise self._bad_text([*path, key])
+                elif isinstance(item, dict | list):
+                    if len(path) + 1 >= self.max_depth:
+                        raise self._too_deep()
+                    stack.append((item, (*path, key)))
 
     def _too_deep(self) -> ApiError:
         return ApiError.invalid_body(
