@@ -162,6 +162,9 @@ def test_json_reader_depth_bound_and_text_checks() -> None:
         reader.read(rb'{"a": [1, {"b": "\\ud800 is fine, \\udfff too", "c": "\udfff"}]}')
     assert (info.value.code, info.value.param) == ("invalid_value", "a.1.c")
     assert reader.read(rb'{"a": "\udfff"}', any_text=True) == {"a": "\udfff"}
+    with pytest.raises(ApiError) as info:  # raw UTF-8 of a surrogate: json decodes it as one
+        reader.read(b'{"ok": 1, "raw": "\xed\xa0\x80"}')
+    assert (info.value.code, info.value.param) == ("invalid_value", "raw")
     assert reader.read(b"", required=False) == {}
 
 
