@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest sandbox screenshots snapshots-update readme-keys bench
+.PHONY: help run test lint typecheck pytest sandbox fuzz screenshots snapshots-update readme-keys bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ pytest: $(STAMP) ## the test suite: unit, API against the sandbox, TUI with Pilo
 
 sandbox: $(STAMP) ## run the local Xerotier emulator on 127.0.0.1:8000 (prints its base URL and keys)
 	$(BIN)/xerotui sandbox --port 8000
+
+fuzz: $(STAMP) ## Schemathesis against a fresh sandbox on an ephemeral port (more: FUZZ_ARGS="--max-examples 200")
+	$(BIN)/python tests/sandbox/fuzz.py $(FUZZ_ARGS)
 
 screenshots: $(STAMP) ## write an SVG of every screen to screenshots/ (the snapshot scenarios)
 	$(BIN)/pytest -q tests/snapshots --screenshots screenshots

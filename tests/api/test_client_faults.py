@@ -1,11 +1,14 @@
-"""Faults injected by the sandbox: retries of GETs only, Retry-After, drops, cut streams."""
+"""Faults injected by the sandbox: retries of GETs only, Retry-After, drops, cut streams, and
+every mutation against 502/503/504/429/a drop reaching the server exactly once."""
 
 from __future__ import annotations
 
 import socket
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 
 from xerotui.api.client import XeroClient
@@ -15,9 +18,11 @@ from xerotui.api.errors import (
     RequestTimeoutError,
     ServerError,
     StreamInterruptedError,
+    XeroError,
 )
 from xerotui.api.schema import ChatMessage, ChatRequest, Model, ModelUpdate
 from xerotui.launcher import SandboxInfo
+from xerotui.sandbox.seed import model_id
 
 Faults = Callable[..., Awaitable[dict[str, Any]]]
 Pick = Callable[..., Awaitable[Model]]
@@ -209,3 +214,131 @@ async def test_dropped_stream(client: XeroClient, faults: Faults) -> None:
     assert info.value.partial_text == ""
     assert "connection" in info.value.message
     assert client.log.records()[-1].error_code == "stream_interrupted"
+
+
+# ------------------------------------------------------- each mutation reaches the server once
+
+LLAMA = model_id("proj_demo", "llama-3.1-8b-instruct")
+UNSHARED_READY = model_id("proj_demo", "qwen2.5-7b-instruct")
+CHAT_PATH = "/proj_demo/llama-chat/v1/chat/completions"
+
+
+@dataclass(frozen=True)
+class Mutation:
+    method: str
+    path: str  # as the server sees it
+    call: Callable[[XeroClient], Awaitable[Any]]
+    prepare: Callable[[XeroClient], Awaitable[Any]] | None = None
+
+
+async def _stream(client: XeroClient) -> None:
+    async for _ in client.stream_chat("llama-chat", ask()):
+        pass
+
+
+async def _two_versions(client: XeroClient) -> None:
+    await client.create_version(LLAMA, "70.0.0")
+    await client.create_version(LLAMA, "77.0.0")
+    await client.promote_version(LLAMA, "77.0.0")
+
+
+def _model(mid: str, suffix: str = "") -> str:
+    return f"/proj_demo/v1/models/{mid}{suffix}"
+
+
+MUTATIONS: dict[str, Mutation] = {
+    "update": Mutation(
+        "PATCH", _model(LLAMA), lambda c: c.update_model(LLAMA, ModelUpdate(description="x"))
+    ),
+    "delete": Mutation("DELETE", _model(LLAMA), lambda c: c.delete_model(LLAMA)),
+    "revalidate": Mutation(
+        "POST", _model(LLAMA, "/revalidate"), lambda c: c.revalidate_model(LLAMA)
+    ),
+    "share": Mutation(
+        "POST", _model(UNSHARED_READY, "/share"), lambda c: c.share_model(UNSHARED_READY)
+    ),
+    "unshare": Mutation(
+        "POST",
+        _model(UNSHARED_READY, "/unshare"),
+        lambda c: c.unshare_model(UNSHARED_READY),
+        prepare=lambda c: c.share_model(UNSHARED_READY),
+    ),
+    "create_version": Mutation(
+        "POST", _model(LLAMA, "/versions"), lambda c: c.create_version(LLAMA, "88.0.0")
+    ),
+    "promote": Mutation(
+        "POST",
+        _model(LLAMA, "/versions/70.0.0/promote"),
+        lambda c: c.promote_version(LLAMA, "70.0.0"),
+        prepare=_two_versions,
+    ),
+    "rollback": Mutation(
+        "POST",
+        _model(LLAMA, "/versions/70.0.0/rollback"),
+        lambda c: c.rollback_version(LLAMA, "70.0.0"),
+        prepare=_two_versions,
+    ),
+    "capabilities": Mutation(
+        "PATCH", _model(LLAMA, "/capabilities"), lambda c: c.set_capabilities(LLAMA, ["chat"])
+    ),
+    "chat_stream": Mutation("POST", CHAT_PATH, _stream),
+}
+
+FAULTS: dict[str, tuple[dict[str, Any], int | str]] = {
+    "502": ({"fail_next": 1, "error_status": 502}, 502),
+    "503": ({"fail_next": 1, "error_status": 503}, 503),
+    "504": ({"fail_next": 1, "error_status": 504}, 504),
+    "429": ({"rate_limit_next": 1, "retry_after": 1}, 429),
+    "drop": ({"drop_next": 1}, "dropped"),
+}
+
+
+async def server_journal(sandbox: SandboxInfo) -> list[dict[str, Any]]:
+    """Every API request the sandbox received (GET /_sandbox/requests), oldest first."""
+    async with httpx.AsyncClient(base_url=sandbox.root_url, timeout=10) as http:
+        response = await http.get("/_sandbox/requests")
+        response.raise_for_status()
+        data: list[dict[str, Any]] = response.json()["data"]
+        return data
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("mutation", MUTATIONS)
+async def test_a_failed_mutation_reached_the_server_exactly_once(
+    make_client: Callable[..., XeroClient],
+    sandbox: SandboxInfo,
+    faults: Faults,
+    slept: list[float],
+    mutation: str,
+    fault: str,
+) -> None:
+    """Counted by the SERVER (its request journal), not the client's log. The drop cuts the
+    response after the request arrived: a client that resent it (say, taking the cut for a
+    stale keep-alive connection) would show a second request here."""
+    client = make_client(sandbox.admin_api_key)
+    case = MUTATIONS[mutation]
+    if case.prepare is not None:
+        await case.prepare(client)
+    await client.list_models(limit=1)  # the mutation goes out on a pooled keep-alive connection
+    journal = await server_journal(sandbox)
+    last = journal[-1]["seq"] if journal else 0
+    settings, seen_status = FAULTS[fault]
+    await faults(**settings, methods=[case.method], path_contains=case.path)
+    client.log.clear()
+
+    with pytest.raises(XeroError) as info:
+        await case.call(client)
+
+    if fault == "drop":
+        expected = StreamInterruptedError if mutation == "chat_stream" else ConnectionFailedError
+        assert isinstance(info.value, expected)
+    else:
+        assert info.value.status == seen_status
+    arrived = [
+        (e["method"], e["path"], e["status"])
+        for e in await server_journal(sandbox)
+        if e["seq"] > last
+    ]
+    assert arrived == [(case.method, case.path, seen_status)]
+    assert [r.attempt for r in client.log.records()] == [1]
+    assert slept == []  # no wait before a retry either

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpx
 import pytest
 import semver
 
@@ -76,6 +77,30 @@ async def test_version_with_build_metadata_survives_the_path(
     promoted = await client.promote_version(model_id, "7.0.0+build.5")
     assert promoted.version == "7.0.0+build.5"
     assert promoted.is_latest
+
+
+async def test_version_create_is_201_on_the_wire_and_in_the_log(
+    client: XeroClient, sandbox: SandboxInfo
+) -> None:
+    """The one success that is not 200 (design.md section 4), pinned where the client saw it
+    (its request log) and where the server sent it (its journal, and a raw request)."""
+    model_id = sandbox.endpoints["llama-chat"]
+    client.log.clear()
+    created = await client.create_version(model_id, "12.0.0")
+    assert created.version == "12.0.0"
+    (record,) = client.log.records()
+    assert (record.method, record.endpoint_key, record.status) == ("POST", "versions.create", 201)
+    async with httpx.AsyncClient(base_url=sandbox.root_url, timeout=10) as http:
+        journal = (await http.get("/_sandbox/requests", params={"method": "POST"})).json()
+        assert [e["status"] for e in journal["data"]] == [201]
+        assert journal["data"][0]["request_id"] == record.request_id
+        raw = await http.post(
+            f"/proj_demo/v1/models/{model_id}/versions",
+            json={"version": "12.1.0"},
+            headers={"Authorization": f"Bearer {sandbox.api_key}"},
+        )
+        assert raw.status_code == 201
+        assert raw.json()["version"] == "12.1.0"
 
 
 @pytest.mark.parametrize("bad", ["v2.0.0", "2.0", "1.0.0.0", "01.0.0", "latest"])

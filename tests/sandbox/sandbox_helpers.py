@@ -40,7 +40,7 @@ def client(base_url: str, key: str | None) -> httpx.Client:
     return httpx.Client(base_url=base_url, headers=headers, timeout=15)
 
 
-def wait_terminal(api: httpx.Client, mid: str, timeout: float = 15.0) -> str:
+def wait_terminal(api: httpx.Client, mid: str, timeout: float = 60.0) -> str:
     """Poll a model until its status is terminal; returns the status."""
     deadline = time.monotonic() + timeout
     while True:
@@ -48,6 +48,15 @@ def wait_terminal(api: httpx.Client, mid: str, timeout: float = 15.0) -> str:
         if status in TERMINAL_STATUSES or time.monotonic() > deadline:
             return status
         time.sleep(0.05)
+
+
+def fresh_rate_window(needed: float = 15.0) -> int:
+    """Wait, if need be, until the sandbox's one-minute rate window (wall clock, shared with
+    this machine) has ``needed`` seconds left; returns the window, for checking it held."""
+    left = 60.0 - time.time() % 60.0
+    if left < needed:
+        time.sleep(left + 0.05)  # a clock condition, not a wait on the server
+    return int(time.time() // 60)
 
 
 def error_of(response: httpx.Response) -> dict[str, Any]:

@@ -26,7 +26,11 @@ def status_of(api: httpx.Client, mid: str) -> str:
 # ---------------------------------------------------------------------------- revalidate
 
 
-def test_revalidate_moves_through_validating_to_ready(api: httpx.Client) -> None:
+def test_revalidate_moves_through_validating_to_ready(
+    api: httpx.Client, root: httpx.Client
+) -> None:
+    hold = root.post(f"/_sandbox/models/{ERROR_MODEL}/revalidation", json={"seconds": 3600})
+    assert hold.json()["applies_to"] == "next"
     response = api.post(f"/models/{ERROR_MODEL}/revalidate")
     assert response.status_code == 200
     assert response.json() == {
@@ -34,7 +38,9 @@ def test_revalidate_moves_through_validating_to_ready(api: httpx.Client) -> None
         "status": "validating",
         "message": "Model validation queued",
     }
-    assert status_of(api, ERROR_MODEL) in ("validating", "ready")
+    assert status_of(api, ERROR_MODEL) == "validating"  # held for an hour: certain
+    release = root.post(f"/_sandbox/models/{ERROR_MODEL}/revalidation", json={"seconds": 0})
+    assert release.json()["applies_to"] == "pending"
     assert wait_terminal(api, ERROR_MODEL) == "ready"
 
 
@@ -59,11 +65,18 @@ def test_revalidate_is_refused_while_validating(api: httpx.Client, root: httpx.C
     assert root.get("/_sandbox/health").json()["pending_jobs"] >= 1
 
 
-def test_seeded_validating_model_has_a_job_and_finishes(api: httpx.Client) -> None:
+def test_a_validating_model_refuses_revalidation_then_finishes(
+    api: httpx.Client, root: httpx.Client
+) -> None:
+    """The seeded validating model (its job: test_jobs_survive_a_reopen), held validating."""
+    held = root.post(f"/_sandbox/models/{VALIDATING}/revalidation", json={"seconds": 3600})
+    if held.json()["applies_to"] == "next":  # its 0.4 s seed job ended first: start another
+        assert api.post(f"/models/{VALIDATING}/revalidate").status_code == 200
+    assert status_of(api, VALIDATING) == "validating"
     refused = api.post(f"/models/{VALIDATING}/revalidate")
-    status = status_of(api, VALIDATING)
-    if status == "validating":  # the 0.4 s job may already have finished on a slow machine
-        assert refused.status_code == 404
+    assert (refused.status_code, error_of(refused)["code"]) == (404, "model_not_found")
+    release = root.post(f"/_sandbox/models/{VALIDATING}/revalidation", json={"seconds": 0})
+    assert release.json()["applies_to"] == "pending"
     assert wait_terminal(api, VALIDATING) == "ready"
 
 

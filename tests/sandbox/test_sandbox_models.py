@@ -12,6 +12,7 @@ from sandbox_helpers import (
     OTHER_MODEL,
     client,
     error_of,
+    fresh_rate_window,
 )
 
 from xerotui.launcher import SandboxInfo
@@ -332,12 +333,13 @@ def test_unknown_route_and_method_use_the_envelope(api: httpx.Client) -> None:
 
 
 def test_every_response_has_request_id_and_rate_limit_headers(api: httpx.Client) -> None:
+    window = fresh_rate_window()
     first = api.get("/models", params={"limit": 1})
     second = api.get(f"/models/{OTHER_MODEL}")
     for response in (first, second):
         assert response.headers["X-Request-ID"].startswith("req_")
         assert int(response.headers["X-RateLimit-Limit"]) == 240
     assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
-    remaining = int(first.headers["X-RateLimit-Remaining"])
-    # one less, unless the one-minute window rolled over in between
-    assert int(second.headers["X-RateLimit-Remaining"]) in (remaining - 1, 239)
+    assert fresh_rate_window(0) == window  # both counted in one window
+    assert int(first.headers["X-RateLimit-Remaining"]) == 239  # the reset cleared the counts
+    assert int(second.headers["X-RateLimit-Remaining"]) == 238

@@ -148,7 +148,9 @@ def test_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [["--faults", "bogus=1"], ["--error-rate", "3"],
-                                  ["--tokens-per-second", "0"]])  # fmt: skip
+                                  ["--tokens-per-second", "0"], ["--tokens-per-second", "1e-300"],
+                                  ["--first-token-ms", "1e12"], ["--validation-seconds", "nan"],
+                                  ["--faults", "latency_ms=999999999"]])  # fmt: skip
 def test_bad_arguments_exit_2(tmp_path: Path, args: list[str]) -> None:
     result = subprocess.run(
         [*SANDBOX, "--port", "0", "--db", str(tmp_path / "s.db"), *args],

@@ -6,8 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
+from sandbox_helpers import FAILED_BROKEN, LLAMA, demo_id
 
 from xerotui.api.units import size_formatted
+from xerotui.sandbox.bodies import JsonBodyReader
 from xerotui.sandbox.errors import ApiError
 from xerotui.sandbox.faults import FaultError, Faults, parse_fault_spec
 from xerotui.sandbox.generate import TextGenerator, count_tokens, tokenize, topic_of
@@ -16,7 +18,8 @@ from xerotui.sandbox.prefix_cache import PrefixCache
 from xerotui.sandbox.ratelimit import RateLimiter
 from xerotui.sandbox.routes_versions import parse_semver
 from xerotui.sandbox.state import SandboxState
-from xerotui.sandbox.timings import Timings
+from xerotui.sandbox.timings import Timings, check_timing
+from xerotui.sandbox.worker import RevalidationPlan
 
 
 @pytest.mark.parametrize(
@@ -115,11 +118,54 @@ def test_timings_merge_is_all_or_nothing() -> None:
     timings = Timings()
     assert timings.merge({"validation_seconds": 1, "tokens_per_second": 0}) == (
         "tokens_per_second",
-        "tokens_per_second must be greater than 0",
+        "tokens_per_second must be a number between 1 and 100000",
     )
     assert timings.validation_seconds == 3.0
     assert timings.merge({"first_token_ms": 10}) is None
     assert timings.first_token_ms == 10.0
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "ok"),
+    [("tokens_per_second", 1e-300, False), ("tokens_per_second", 1, True),
+     ("tokens_per_second", 100_000, True), ("tokens_per_second", 100_001, False),
+     ("validation_seconds", 0, True), ("validation_seconds", 86_400, True),
+     ("validation_seconds", 86_401, False), ("first_token_ms", float("nan"), False),
+     ("first_token_ms", True, False), ("first_token_ms", 60_000, True)],
+)  # fmt: skip
+def test_timing_ranges(name: str, value: float, ok: bool) -> None:
+    assert (check_timing(name, value) is None) is ok
+
+
+def test_the_answer_quotes_at_most_a_short_prefix_of_a_long_word() -> None:
+    text = TextGenerator().compose("supercalifragilistic" * 50_000 + " rust", "k")
+    assert count_tokens(text) < 400
+    assert topic_of("x" * 10 + "y" * 1000) == "x" * 10 + "y" * 14
+
+
+def test_min_tokens_extends_the_answer_deterministically() -> None:
+    generator = TextGenerator()
+    natural = generator.compose("hello there", "k")
+    long = generator.compose("hello there", "k", min_tokens=4000)
+    assert long.startswith(natural)
+    assert count_tokens(natural) < 4000 <= count_tokens(long) < 4200
+    assert generator.compose("hello there", "k", min_tokens=4000) == long
+
+
+def test_json_reader_depth_bound_and_text_checks() -> None:
+    reader = JsonBodyReader(max_depth=3)
+    assert reader.read(b'{"a": {"b": {"c": 1}}}') == {"a": {"b": {"c": 1}}}
+    with pytest.raises(ApiError) as info:
+        reader.read(b'{"a": {"b": {"c": [1]}}}')
+    assert (info.value.code, info.value.param) == ("invalid_body", None)
+    with pytest.raises(ApiError) as info:
+        reader.read(rb'{"a": [1, {"b": "\\ud800 is fine, \\udfff too", "c": "\udfff"}]}')
+    assert (info.value.code, info.value.param) == ("invalid_value", "a.1.c")
+    assert reader.read(rb'{"a": "\udfff"}', any_text=True) == {"a": "\udfff"}
+    with pytest.raises(ApiError) as info:  # raw UTF-8 of a surrogate: json decodes it as one
+        reader.read(b'{"ok": 1, "raw": "\xed\xa0\x80"}')
+    assert (info.value.code, info.value.param) == ("invalid_value", "raw")
+    assert reader.read(b"", required=False) == {}
 
 
 def test_ten_thousand_synthetic_models_use_the_page_index(tmp_path: Path) -> None:
@@ -147,19 +193,55 @@ def test_ten_thousand_synthetic_models_use_the_page_index(tmp_path: Path) -> Non
         again.close()
 
 
+def pending_models(state: SandboxState) -> set[str]:
+    return {row["model_id"] for row in state.db.all("SELECT model_id FROM jobs")}
+
+
 def test_jobs_survive_a_reopen(tmp_path: Path) -> None:
-    state = SandboxState(tmp_path / "j.db", timings=Timings(validation_seconds=0.0))
-    mid = state.models.page("proj_demo", 1, 0)[0]["id"]
-    assert state.worker.enqueue(mid, 0.0)
-    assert not state.worker.enqueue(mid, 0.0)  # already validating
+    state = SandboxState(tmp_path / "j.db", timings=Timings(validation_seconds=600))
+    seeded = pending_models(state)  # the seed's validating model has its job
+    assert seeded == {demo_id("qwen3-30b-a3b")}
+    assert state.worker.enqueue(LLAMA, 600)
+    assert state.worker.enqueue(FAILED_BROKEN, 600)
+    assert not state.worker.enqueue(LLAMA, 600)  # already validating
     state.close()
     reopened = SandboxState(tmp_path / "j.db")
     try:
-        assert reopened.worker.pending() >= 1
-        time.sleep(0.01)
-        assert reopened.worker.run_due() >= 1
-        row = reopened.models.model_by_id(mid)
-        assert row is not None
-        assert row["status"] in ("ready", "failed", "invalid")
+        assert pending_models(reopened) == {*seeded, LLAMA, FAILED_BROKEN}
+        assert reopened.worker.run_due(now=time.time()) == 0  # none due yet
+        assert reopened.worker.run_due(now=time.time() + 601) == 3
+        statuses = {
+            mid: row["status"]
+            for mid in (*seeded, LLAMA, FAILED_BROKEN)
+            if (row := reopened.models.model_by_id(mid)) is not None
+        }
+        assert statuses == {**dict.fromkeys(seeded, "ready"), LLAMA: "ready",
+                            FAILED_BROKEN: "failed"}  # fmt: skip
+        assert reopened.worker.pending() == 0
     finally:
         reopened.close()
+
+
+def status_in(state: SandboxState, mid: str) -> str:
+    row = state.models.model_by_id(mid)
+    assert row is not None
+    return str(row["status"])
+
+
+def test_revalidation_plans_for_the_next_and_the_pending_job(tmp_path: Path) -> None:
+    state = SandboxState(tmp_path / "p.db", timings=Timings(validation_seconds=600))
+    try:
+        worker = state.worker
+        assert worker.plan(LLAMA, RevalidationPlan("invalid", 5)) == "next"
+        started = time.time()
+        assert worker.enqueue(LLAMA, 600)
+        due = state.db.scalar("SELECT due FROM jobs WHERE model_id = ?", (LLAMA,))
+        assert started + 5 <= due <= time.time() + 5  # the plan's 5 s, not the 600 s
+        assert worker.run_due(now=due) == 1
+        assert status_in(state, LLAMA) == "invalid"
+        assert worker.enqueue(LLAMA, 600)  # the plan was used up
+        assert worker.plan(LLAMA, RevalidationPlan("failed")) == "pending"
+        assert worker.run_due(now=time.time() + 601) == 2  # and the seed's validating model
+        assert status_in(state, LLAMA) == "failed"
+    finally:
+        state.close()

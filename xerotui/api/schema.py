@@ -408,14 +408,10 @@ class ChatChunk(Wire):
         return next((c.finish_reason for c in self.choices if c.finish_reason), None)
 
     def stream_json(self) -> dict[str, Any]:
-        """The chunk as streamed: the OpenAI always-present keys kept even when null."""
-        body = self.model_dump(mode="json", exclude_none=True)
-        body.setdefault("service_tier", None)
-        body.setdefault("system_fingerprint", None)
-        body.setdefault("usage", None)
-        for choice in body["choices"]:
-            choice.setdefault("finish_reason", None)
-        return body
+        """The chunk as streamed: like every wire object, unset optionals are left out
+        (``usage``, ``service_tier``, ``system_fingerprint``, ``finish_reason``), never
+        sent as ``null`` (design.md section 5)."""
+        return self.model_dump(mode="json", exclude_none=True)
 
 
 class StoredCompletionList(Wire):

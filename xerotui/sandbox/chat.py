@@ -71,12 +71,23 @@ class ChatEngine:
         self.prefix = prefix
         self.generator = generator or TextGenerator()
 
-    def plan(self, request: ChatRequest, *, model: str, reasoning: bool, scope: str) -> Plan:
+    def plan(
+        self,
+        request: ChatRequest,
+        *,
+        model: str,
+        reasoning: bool,
+        scope: str,
+        min_tokens: int = 0,
+    ) -> Plan:
         messages = [(m.role, m.content or "") for m in request.messages]
         convo = hashlib.sha256(json.dumps(messages).encode()).hexdigest()
         last_user = next((c for r, c in reversed(messages) if r == "user"), messages[-1][1])
         text = self.generator.compose(
-            last_user, f"{convo}:{self._variant(request)}", reasoning=reasoning
+            last_user,
+            f"{convo}:{self._variant(request)}",
+            reasoning=reasoning,
+            min_tokens=min_tokens,
         )
         finish = "stop"
         stops = [request.stop] if isinstance(request.stop, str) else list(request.stop or [])

@@ -12,7 +12,7 @@ from typing import Any
 
 from xerotui.config.paths import data_dir
 from xerotui.sandbox.faults import FaultConfig, FaultError, Faults, parse_fault_spec
-from xerotui.sandbox.timings import Timings
+from xerotui.sandbox.timings import Timings, check_timing
 
 EXIT_USAGE = 2
 
@@ -25,6 +25,22 @@ def non_negative(kind: type[int] | type[float]) -> Any:
             raise argparse.ArgumentTypeError(f"not a number: {text}") from None
         if value < 0:
             raise argparse.ArgumentTypeError(f"must not be negative: {text}")
+        return value
+
+    return convert
+
+
+def timing_type(name: str) -> Any:
+    """An argparse type for one of the timings, checked against its range."""
+
+    def convert(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text}") from None
+        problem = check_timing(name, value)
+        if problem is not None:
+            raise argparse.ArgumentTypeError(problem)
         return value
 
     return convert
@@ -50,16 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
     timing = p.add_argument_group("timings")
     timing.add_argument(
         "--validation-seconds",
-        type=non_negative(float),
+        type=timing_type("validation_seconds"),
         default=3.0,
         help="how long a revalidation takes (3.0)",
     )
     timing.add_argument(
-        "--tokens-per-second", type=non_negative(float), default=60.0, help="chat token rate (60)"
+        "--tokens-per-second",
+        type=timing_type("tokens_per_second"),
+        default=60.0,
+        help="chat token rate (60)",
     )
     timing.add_argument(
         "--first-token-ms",
-        type=non_negative(float),
+        type=timing_type("first_token_ms"),
         default=400.0,
         help="time to first token in ms (400)",
     )
@@ -140,8 +159,6 @@ def main(argv: list[str] | None = None) -> int:
         faults = fault_config(args)
     except FaultError as exc:
         parser.error(str(exc))
-    if args.tokens_per_second <= 0:
-        parser.error("--tokens-per-second must be greater than 0")
     setup_logging(args.verbose)
 
     from xerotui.sandbox.server import SandboxServer, ServerOptions

@@ -3,6 +3,10 @@
 Every query runs on the event-loop thread, so one connection is enough; statements are
 short and indexed. ``broken`` (files marked broken, the revalidation outcome) and
 ``synthetic`` are internal columns and never reach the wire.
+
+Text that is not valid Unicode (a lone surrogate, which only the raw-field knob may store,
+for hostile-data tests) cannot be bound as SQLite TEXT; :func:`storable` keeps it as the
+surrogate-preserving bytes and the ``TEXT`` converter turns every TEXT column back into str.
 """
 
 from __future__ import annotations
@@ -104,6 +108,23 @@ CREATE INDEX IF NOT EXISTS completions_page ON completions (project, slug, seq);
 DATA_TABLES = ("models", "versions", "endpoints", "workspaces", "jobs", "completions")
 
 
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogatepass")
+
+
+sqlite3.register_converter("TEXT", _text)
+
+
+def storable(value: Any) -> Any:
+    """A value SQLite can bind: text with lone surrogates becomes bytes (read back by _text)."""
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogatepass")
+    return value
+
+
 class Database:
     """One sqlite3 connection in autocommit mode; ``transaction()`` groups statements."""
 
@@ -111,7 +132,12 @@ class Database:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.is_new = not path.exists() or path.stat().st_size == 0
-        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self.conn = sqlite3.connect(
+            str(path),
+            isolation_level=None,
+            check_same_thread=False,
+            detect_types=sqlite3.PARSE_DECLTYPES,
+        )
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")

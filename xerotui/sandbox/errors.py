@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.responses import JSONResponse
-
 from xerotui.api.schema import ErrorBody, ErrorEnvelope
+from xerotui.sandbox.responses import JSONResponse
 
 MISSING_AUTHORIZATION = "Missing or invalid Authorization header"
 PROJECT_MISMATCH = "API key does not authorize access to this project"
@@ -84,6 +83,15 @@ class ApiError(Exception):
         return cls(400, "invalid_body", message, param=param)
 
     @classmethod
+    def too_large(cls, limit: int) -> ApiError:
+        return cls(
+            413,
+            "request_too_large",
+            f"Request body is too large (at most {limit} bytes)",
+            headers={"Connection": "close"},
+        )
+
+    @classmethod
     def json_parse_error(cls, detail: str) -> ApiError:
         return cls(400, "json_parse_error", f"Request body is not valid JSON: {detail}")
 
@@ -94,18 +102,3 @@ class ApiError(Exception):
     @classmethod
     def completion_not_found(cls, param: str | None = None) -> ApiError:
         return cls(404, "completion_not_found", "Completion not found", param=param)
-
-
-def parse_json_object(raw: bytes, *, required: bool = True) -> dict[str, Any]:
-    """A request body as a JSON object, or the documented 400s."""
-    if not raw.strip():
-        if required:
-            raise ApiError.invalid_body("Request body must be a JSON object")
-        return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError.json_parse_error(str(exc)) from None
-    if not isinstance(data, dict):
-        raise ApiError.invalid_body("Request body must be a JSON object")
-    return data

@@ -3,7 +3,10 @@
 Random faults use a seeded RNG (``seed``) so a run can be repeated; the ``*_next`` counters
 are fully deterministic: the next N matching requests get the fault. ``methods`` and
 ``path_contains`` restrict every fault (except ``probe_disabled``) to matching requests.
-Set at startup (flags, ``--faults "k=v,..."``) and at runtime (``/_sandbox/faults``).
+``crash_next`` raises an unhandled exception inside the app (the real 500 path, to test
+what a client sees after one). Set at startup (flags, ``--faults "k=v,..."``) and at
+runtime (``/_sandbox/faults``). Numbers have ranges (``MAXIMA``): a latency of 10^18 ms
+would hang the server, not test a client.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class FaultConfig:
     stream_cut_after: int | None = None
     rate_limit: int = 0
     rate_limit_next: int = 0
+    crash_next: int = 0
     retry_after: int = 1
     probe_disabled: bool = False
     methods: list[str] = field(default_factory=list)
@@ -44,6 +48,19 @@ class FaultConfig:
 
 
 FIELD_TYPES: dict[str, str] = {f.name: str(f.type) for f in dataclasses.fields(FaultConfig)}
+COUNT_MAX = 1_000_000
+MAXIMA: dict[str, int] = {
+    "latency_ms": 600_000,
+    "error_status": 599,
+    "fail_next": COUNT_MAX,
+    "drop_next": COUNT_MAX,
+    "stream_cut_after": COUNT_MAX,
+    "rate_limit": COUNT_MAX,
+    "rate_limit_next": COUNT_MAX,
+    "crash_next": COUNT_MAX,
+    "retry_after": 86_400,
+    "seed": 2**63 - 1,
+}
 
 
 def _coerce(key: str, value: Any) -> Any:
@@ -64,6 +81,8 @@ def _coerce(key: str, value: Any) -> Any:
             raise FaultError(key, f"{key} must be a non-negative integer")
         if key == "error_status" and not 400 <= value <= 599:
             raise FaultError(key, "error_status must be an HTTP error status (400-599)")
+        if value > MAXIMA.get(key, COUNT_MAX):
+            raise FaultError(key, f"{key} must be at most {MAXIMA.get(key, COUNT_MAX)}")
         return value
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
@@ -71,11 +90,15 @@ def _coerce(key: str, value: Any) -> Any:
         return float(value)
     if kind == "list[str]":
         items = value.split("|") if isinstance(value, str) else value
-        if not isinstance(items, list) or not all(isinstance(m, str) for m in items):
-            raise FaultError(key, f"{key} must be a list of strings")
+        if (
+            not isinstance(items, list)
+            or len(items) > 16
+            or not all(isinstance(m, str) and len(m) <= 16 for m in items)
+        ):
+            raise FaultError(key, f"{key} must be a list of at most 16 method names")
         return [m.upper() for m in items if m]
-    if not isinstance(value, str):
-        raise FaultError(key, f"{key} must be a string")
+    if not isinstance(value, str) or len(value) > 1000:
+        raise FaultError(key, f"{key} must be a string of at most 1000 characters")
     return value
 
 
@@ -151,6 +174,12 @@ class Faults:
     def take_rate_limit(self) -> bool:
         if self.config.rate_limit_next > 0:
             self.config.rate_limit_next -= 1
+            return True
+        return False
+
+    def take_crash(self) -> bool:
+        if self.config.crash_next > 0:
+            self.config.crash_next -= 1
             return True
         return False
 

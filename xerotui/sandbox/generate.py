@@ -3,6 +3,11 @@
 The text depends only on the conversation and a key (seed / temperature / nonce), so the
 same prompt at temperature 0 always gives the same answer. ``tokenize`` splits text into
 pieces that join back to exactly the text; one piece is one streamed token.
+
+The answer quotes at most three words of the prompt, each cut to ``MAX_TOPIC_WORD``
+characters, so its length does not depend on the prompt's (one 1 MB word used to come
+back five times over: a 600,000-token answer). ``min_tokens`` extends it with further
+sections, for long streams in benchmarks.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import re
 
 TOKEN_RE = re.compile(r"\s*(?:[A-Za-z]{1,8}|\d{1,3}|[^\sA-Za-z\d])|\s+")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9+#-]*")
+MAX_TOPIC_WORD = 24
 
 STOPWORDS = frozenset((
     "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are",
@@ -108,8 +114,8 @@ def count_tokens(text: str) -> int:
 
 def topic_of(prompt: str) -> str:
     words: list[str] = []
-    for word in WORD_RE.findall(prompt):
-        lowered = word.lower()
+    for match in WORD_RE.finditer(prompt):
+        lowered = match.group()[:MAX_TOPIC_WORD].lower()
         if len(lowered) > 2 and lowered not in STOPWORDS and lowered not in words:
             words.append(lowered)
         if len(words) == 3:
@@ -126,7 +132,9 @@ def _identifier(topic: str, fallback: str) -> str:
 class TextGenerator:
     """Builds an answer for a conversation; ``key`` selects among the variants."""
 
-    def compose(self, prompt: str, key: str, *, reasoning: bool = False) -> str:
+    def compose(
+        self, prompt: str, key: str, *, reasoning: bool = False, min_tokens: int = 0
+    ) -> str:
         digest = hashlib.sha256(f"{key}\x00{prompt}".encode()).digest()
         rng = random.Random(int.from_bytes(digest[:8], "big"))
         topic = topic_of(prompt)
@@ -151,7 +159,22 @@ class TextGenerator:
             f"For example:\n\n```{language}\n{code}\n```",
             closer if not reasoning else f"{REASONING_NOTE} {closer}",
         ]
-        return "\n\n".join(parts)
+        text = "\n\n".join(parts)
+        if min_tokens:
+            text += self._continuation(rng, min_tokens - count_tokens(text))
+        return text
+
+    @staticmethod
+    def _continuation(rng: random.Random, tokens: int) -> str:
+        """Further sections (a paragraph and a list each) of at least ``tokens`` tokens."""
+        sections: list[str] = []
+        total = 0
+        while total < tokens + 8:  # a little over: tokens may merge where sections join
+            bullets = "\n".join(f"- {b}" for b in rng.sample(BULLETS, rng.randint(2, 4)))
+            section = f"\n\n{' '.join(rng.sample(MIDDLES, 2))}\n\n{bullets}"
+            sections.append(section)
+            total += count_tokens(section)
+        return "".join(sections)
 
     @staticmethod
     def _language(prompt: str) -> str:

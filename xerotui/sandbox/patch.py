@@ -2,6 +2,9 @@
 
 Unknown keys are ignored and ``null`` means "not sent"; ``quantization: ""`` means "do not
 change". Every field error carries ``param``. Nothing is applied unless all fields pass.
+Texts and integers are bounded (limits.py): an integer past its maximum is a 400
+`invalid_value`, never an overflow in SQLite. Error messages quote at most a short prefix
+of what was sent.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from xerotui.api.schema import (
     WORKLOAD_TYPES,
 )
 from xerotui.sandbox.errors import ApiError
+from xerotui.sandbox.limits import INT_LIMITS, TEXT_LIMITS
 
-STRING_FIELDS = ("description", "license", "architecture")
+STRING_FIELDS = tuple(TEXT_LIMITS)
 INTEGER_FIELDS = (
     "context_length", "parameter_count", "hidden_size", "num_layers", "vocab_size",
     "num_experts", "num_experts_per_tok",
@@ -26,6 +30,11 @@ KNOWN = frozenset(
     (*STRING_FIELDS, *INTEGER_FIELDS, "quantization", "workload_type", "torch_dtype",
      "pre_quantized", "pre_quantization_method", "pre_quantization_bits")
 )  # fmt: skip
+
+
+def quote(text: str, limit: int = 64) -> str:
+    """A value as echoed in an error message: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class PatchValidator:
@@ -43,16 +52,29 @@ class PatchValidator:
 
     def _field(self, name: str, value: Any) -> Any:
         if name in STRING_FIELDS:
-            return self._string(name, value)
+            text = self._string(name, value)
+            if len(text) > TEXT_LIMITS[name]:
+                raise ApiError.invalid_value(
+                    name, f"{name} must be at most {TEXT_LIMITS[name]} characters"
+                )
+            return text
         if name in INTEGER_FIELDS:
-            return self._positive_int(name, value)
+            number = self._positive_int(name, value)
+            if number > INT_LIMITS[name]:
+                raise ApiError.invalid_value(
+                    name, f"{name} must be an integer between 1 and {INT_LIMITS[name]}"
+                )
+            return number
         if name == "quantization":
             text = self._string(name, value)
             if text == "":
                 return None
             if text not in QUANTIZATIONS:
                 raise ApiError(
-                    400, "invalid_quantization", f"Invalid quantization method: {text}", param=name
+                    400,
+                    "invalid_quantization",
+                    f"Invalid quantization method: {quote(text)}",
+                    param=name,
                 )
             return text
         if name == "workload_type":
@@ -61,7 +83,8 @@ class PatchValidator:
                 raise ApiError(
                     400,
                     "invalid_workload_type",
-                    f"Invalid workload type: {text} (expected one of {', '.join(WORKLOAD_TYPES)})",
+                    f"Invalid workload type: {quote(text)} "
+                    f"(expected one of {', '.join(WORKLOAD_TYPES)})",
                     param=name,
                 )
             return text
@@ -71,7 +94,8 @@ class PatchValidator:
                 raise ApiError(
                     400,
                     "invalid_torch_dtype",
-                    f"Invalid torch dtype: {text} (expected one of {', '.join(TORCH_DTYPES)})",
+                    f"Invalid torch dtype: {quote(text)} "
+                    f"(expected one of {', '.join(TORCH_DTYPES)})",
                     param=name,
                 )
             return text
@@ -85,7 +109,7 @@ class PatchValidator:
                 raise ApiError(
                     400,
                     "invalid_pre_quantization",
-                    f"Invalid pre-quantization method: {text} "
+                    f"Invalid pre-quantization method: {quote(text)} "
                     f"(expected one of {', '.join(PRE_QUANTIZATION_METHODS)})",
                     param=name,
                 )
@@ -96,7 +120,7 @@ class PatchValidator:
             raise ApiError(
                 400,
                 "invalid_pre_quantization",
-                f"Invalid pre-quantization bits: {bits} (expected 4 or 8)",
+                f"Invalid pre-quantization bits: {quote(str(bits))} (expected 4 or 8)",
                 param=name,
             )
         return bits

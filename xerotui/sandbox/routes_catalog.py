@@ -10,7 +10,6 @@ import sqlite3
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import JSONResponse
 
 from xerotui.api.schema import (
     SUCCESS_STATUSES,
@@ -25,6 +24,8 @@ from xerotui.api.schema import (
 from xerotui.sandbox.auth import CallerDep
 from xerotui.sandbox.deps import StateDep, doc, json_body, json_body_doc, load_model
 from xerotui.sandbox.errors import PROBE_DISABLED, ApiError
+from xerotui.sandbox.limits import CAPABILITY_CONSTRAINTS, MAX_CAPABILITIES, MAX_CAPABILITY_LENGTH
+from xerotui.sandbox.responses import JSONResponse
 from xerotui.sandbox.seed_data import USAGE_SHARE
 from xerotui.sandbox.wire import capabilities_of, catalog_info, detail_model
 
@@ -127,7 +128,7 @@ def probe_map(row: sqlite3.Row, endpoint: sqlite3.Row) -> dict[str, Any]:
     "/{project}/v1/models/{model_id}/capabilities",
     summary="Set capabilities (admin only)",
     responses=doc(Model, 400, 404, description="The extended model"),
-    openapi_extra=json_body_doc(CapabilitiesUpdate),
+    openapi_extra=json_body_doc(CapabilitiesUpdate, CAPABILITY_CONSTRAINTS),
     response_class=JSONResponse,
 )
 async def set_capabilities(
@@ -138,22 +139,29 @@ async def set_capabilities(
             403, "admin_required", "Setting capabilities requires a workspace administrator key"
         )
     load_model(state, caller, model_id)
-    body = await json_body(request)
+    caps = capabilities_of_body(await json_body(request))
+    state.models.update(model_id, {"capabilities": caps})
+    return JSONResponse(detail_model(load_model(state, caller, model_id)))
+
+
+def invalid_capabilities(message: str) -> ApiError:
+    return ApiError(400, "invalid_capabilities", message, param="capabilities")
+
+
+def capabilities_of_body(body: dict[str, Any]) -> list[str]:
+    """The checked, stripped, de-duplicated list of a set-capabilities body."""
     caps = body.get("capabilities")
     if not isinstance(caps, list) or not all(isinstance(c, str) and c.strip() for c in caps):
-        raise ApiError(
-            400,
-            "invalid_capabilities",
-            "capabilities must be a list of non-empty capability names",
-            param="capabilities",
-        )
+        raise invalid_capabilities("capabilities must be a list of non-empty capability names")
     if not caps:
-        raise ApiError(
-            400, "invalid_capabilities", "At least one capability is required", param="capabilities"
+        raise invalid_capabilities("At least one capability is required")
+    if len(caps) > MAX_CAPABILITIES:
+        raise invalid_capabilities(f"At most {MAX_CAPABILITIES} capabilities are allowed")
+    if any(len(c) > MAX_CAPABILITY_LENGTH for c in caps):
+        raise invalid_capabilities(
+            f"A capability name is at most {MAX_CAPABILITY_LENGTH} characters"
         )
-    unique = list(dict.fromkeys(c.strip() for c in caps))
-    state.models.update(model_id, {"capabilities": unique})
-    return JSONResponse(detail_model(load_model(state, caller, model_id)))
+    return list(dict.fromkeys(c.strip() for c in caps))
 
 
 @router.get(
@@ -182,7 +190,8 @@ def _recommendation(row: sqlite3.Row, focus: dict[str, float]) -> Recommendation
     weight = focus.get(workload)
     if weight is None:
         return None
-    billions = (row["parameter_count"] or 1_000_000_000) / 1e9
+    # max(): the raw-field knob may store a negative count (log2 of it would raise)
+    billions = max(row["parameter_count"] or 1_000_000_000, 0) / 1e9
     quality = min(1.0, 0.62 + 0.07 * math.log2(billions + 1))
     jitter = int(hashlib.sha256(row["id"].encode()).hexdigest()[:4], 16) % 60 / 1000
     score = round(min(0.99, weight * quality + jitter), 2)

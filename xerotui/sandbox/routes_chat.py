@@ -8,7 +8,7 @@ from typing import Any
 
 import pydantic
 from fastapi import APIRouter, Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
 from xerotui.api.schema import (
     SUCCESS_STATUSES,
@@ -20,12 +20,19 @@ from xerotui.api.schema import (
 from xerotui.sandbox.auth import CallerDep
 from xerotui.sandbox.deps import StateDep, doc, json_body, json_body_doc
 from xerotui.sandbox.errors import ApiError
+from xerotui.sandbox.limits import (
+    CHAT_CONSTRAINTS,
+    IGNORE_EOS_TOKENS,
+    MAX_METADATA_KEY_LENGTH,
+    MAX_METADATA_KEYS,
+    MAX_METADATA_VALUE_LENGTH,
+    MAX_MIN_TOKENS,
+    MAX_STOP,
+)
+from xerotui.sandbox.responses import JSONResponse
 from xerotui.sandbox.state import SandboxState
 
 router = APIRouter(tags=["chat"])
-
-MAX_STOP = 4
-MAX_METADATA_KEYS = 16
 
 
 def endpoint_or_404(state: SandboxState, project: str, slug: str) -> sqlite3.Row:
@@ -57,6 +64,24 @@ def parse_chat_request(body: dict[str, Any]) -> ChatRequest:
     return request
 
 
+def min_tokens_of(body: dict[str, Any], request: ChatRequest) -> int:
+    """vLLM's `min_tokens` and `ignore_eos`: how long the answer must at least be."""
+    minimum = body.get("min_tokens")
+    if minimum is None:
+        minimum = 0
+    elif isinstance(minimum, bool) or not isinstance(minimum, int):
+        raise invalid_request("min_tokens", "min_tokens must be an integer")
+    elif not 0 <= minimum <= MAX_MIN_TOKENS:
+        raise invalid_request("min_tokens", f"min_tokens must be between 0 and {MAX_MIN_TOKENS}")
+    ignore_eos = body.get("ignore_eos")
+    if ignore_eos is not None and not isinstance(ignore_eos, bool):
+        raise invalid_request("ignore_eos", "ignore_eos must be a boolean")
+    if ignore_eos:
+        limit = request.max_completion_tokens or request.max_tokens
+        minimum = max(minimum, min(limit or IGNORE_EOS_TOKENS, MAX_MIN_TOKENS))
+    return minimum
+
+
 def metadata_of(body: dict[str, Any]) -> dict[str, str]:
     metadata = body.get("metadata")
     if metadata is None:
@@ -65,9 +90,14 @@ def metadata_of(body: dict[str, Any]) -> dict[str, str]:
         not isinstance(metadata, dict)
         or len(metadata) > MAX_METADATA_KEYS
         or not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items())
+        or any(len(k) > MAX_METADATA_KEY_LENGTH for k in metadata)
+        or any(len(v) > MAX_METADATA_VALUE_LENGTH for v in metadata.values())
     ):
         raise invalid_request(
-            "metadata", f"metadata must map at most {MAX_METADATA_KEYS} keys to strings"
+            "metadata",
+            f"metadata must map at most {MAX_METADATA_KEYS} keys of at most "
+            f"{MAX_METADATA_KEY_LENGTH} characters to strings of at most "
+            f"{MAX_METADATA_VALUE_LENGTH}",
         )
     return dict(metadata)
 
@@ -76,7 +106,7 @@ def metadata_of(body: dict[str, Any]) -> dict[str, str]:
     "/{project}/{slug}/v1/chat/completions",
     summary="Create a chat completion (OpenAI compatible; SSE with stream: true)",
     responses=doc(ChatCompletion, 400, 404, 503),
-    openapi_extra=json_body_doc(ChatRequest),
+    openapi_extra=json_body_doc(ChatRequest, CHAT_CONSTRAINTS),
     response_class=JSONResponse,
 )
 async def create_chat_completion(
@@ -86,6 +116,7 @@ async def create_chat_completion(
     model = state.models.model_by_id(endpoint["model_id"])
     body = await json_body(request)
     chat_request = parse_chat_request(body)
+    min_tokens = min_tokens_of(body, chat_request)
     metadata = metadata_of(body)
     if model is None or model["status"] not in SUCCESS_STATUSES:
         status = model["status"] if model is not None else "missing"
@@ -97,6 +128,7 @@ async def create_chat_completion(
         model=model["name"],
         reasoning=model["workload_type"] == "reasoning",
         scope=f"{caller.project}/{slug}",
+        min_tokens=min_tokens,
     )
     headers = {"X-Request-ID": plan.id, "X-Xerotier-Worker-ID": endpoint["worker_id"]}
 

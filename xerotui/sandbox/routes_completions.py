@@ -5,31 +5,37 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import JSONResponse
+from pydantic import BaseModel
 
 from xerotui.api.schema import ChatCompletion, CompletionDeleted, StoredCompletionList
 from xerotui.sandbox.auth import CallerDep
 from xerotui.sandbox.completions import completion_body
-from xerotui.sandbox.deps import StateDep, doc, json_body
+from xerotui.sandbox.deps import StateDep, doc, json_body, json_body_doc
 from xerotui.sandbox.errors import ApiError
+from xerotui.sandbox.limits import CHAT_CONSTRAINTS
+from xerotui.sandbox.patch import quote
+from xerotui.sandbox.responses import JSONResponse
 from xerotui.sandbox.routes_chat import endpoint_or_404, metadata_of
 from xerotui.sandbox.state import SandboxState
 
 router = APIRouter(tags=["stored completions"])
 
 BASE = "/{project}/{slug}/v1/chat/completions"
-Limit = Annotated[int, Query(description="1-100")]
-Order = Annotated[str, Query(description="asc or desc")]
+# Refused outside 1-100 (unlike GET /models, which cuts): the OpenAI paths' documented rule.
+Limit = Annotated[int, Query(ge=1, le=100)]
+Order = Annotated[Literal["asc", "desc"], Query()]
 
 
-def _check_page(limit: int, order: str) -> None:
-    if not 1 <= limit <= 100:
-        raise ApiError.invalid_value("limit", "limit must be between 1 and 100")
-    if order not in ("asc", "desc"):
-        raise ApiError.invalid_value("order", "order must be asc or desc")
+class MetadataUpdate(BaseModel):
+    """Body of the metadata update: the new metadata replaces the old (absent: emptied)."""
+
+    metadata: dict[str, str] | None = None
+
+
+METADATA_DOC = json_body_doc(MetadataUpdate, {"metadata": CHAT_CONSTRAINTS["metadata"]})
 
 
 def _stored(state: SandboxState, project: str, slug: str, cid: str) -> sqlite3.Row:
@@ -67,7 +73,6 @@ async def list_completions(
     model: Annotated[str | None, Query()] = None,
 ) -> JSONResponse:
     endpoint_or_404(state, caller.project, slug)
-    _check_page(limit, order)
     after_seq = None
     if after:
         row = state.completions.get(caller.project, slug, after)
@@ -108,6 +113,7 @@ async def get_completion(
     BASE + "/{completion_id}",
     summary="Update a stored completion's metadata",
     responses=doc(ChatCompletion, 400, 404),
+    openapi_extra=METADATA_DOC,
     response_class=JSONResponse,
 )
 async def update_completion(
@@ -148,7 +154,6 @@ async def completion_messages(
     limit: Limit = 20,
     order: Order = "asc",
 ) -> JSONResponse:
-    _check_page(limit, order)
     row = _stored(state, caller.project, slug, completion_id)
     messages = [
         {"id": f"{completion_id}-{index}", "object": "chat.completion.message", **message}
@@ -159,6 +164,6 @@ async def completion_messages(
     if after:
         ids = [m["id"] for m in messages]
         if after not in ids:
-            raise ApiError.invalid_value("after", f"Unknown message id: {after}")
+            raise ApiError.invalid_value("after", f"Unknown message id: {quote(after)}")
         messages = messages[ids.index(after) + 1 :]
     return JSONResponse(_envelope(messages[:limit], len(messages) > limit))

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import JSONResponse
 
 from xerotui.api.schema import DeleteResult, Model, ModelList, ModelUpdate, RevalidateResult
 from xerotui.sandbox.auth import CallerDep
 from xerotui.sandbox.deps import StateDep, doc, json_body, json_body_doc, load_model
 from xerotui.sandbox.errors import ApiError
+from xerotui.sandbox.limits import MAX_LIST_LIMIT, MAX_OFFSET, patch_constraints
 from xerotui.sandbox.patch import PatchValidator
+from xerotui.sandbox.responses import JSONResponse
 from xerotui.sandbox.wire import detail_model, list_model, model_object, standard_model
-
-MAX_LIMIT = 100
 
 router = APIRouter(tags=["models"])
 validator = PatchValidator()
@@ -29,15 +28,14 @@ validator = PatchValidator()
 async def list_models(
     state: StateDep,
     caller: CallerDep,
-    limit: Annotated[int | None, Query(description="1-100; larger values are cut to 100")] = None,
-    offset: Annotated[int, Query()] = 0,
+    limit: Annotated[
+        int | None,
+        Query(ge=1, description=f"at least 1; values above {MAX_LIST_LIMIT} are cut to it"),
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     extended: Annotated[bool, Query(description="add the Xerotier fields")] = False,
 ) -> JSONResponse:
-    if limit is not None and limit < 1:
-        raise ApiError.invalid_value("limit", "limit must be at least 1")
-    if offset < 0:
-        raise ApiError.invalid_value("offset", "offset must not be negative")
-    size = MAX_LIMIT if limit is None else min(limit, MAX_LIMIT)
+    size = MAX_LIST_LIMIT if limit is None else min(limit, MAX_LIST_LIMIT)
     rows = state.models.page(caller.project, size, offset)
     if not extended:
         return JSONResponse({"object": "list", "data": [standard_model(r) for r in rows]})
@@ -71,7 +69,7 @@ async def get_model(
     "/{project}/v1/models/{model_id}",
     summary="Update model metadata",
     responses=doc(Model, 400, 404, description="The extended model"),
-    openapi_extra=json_body_doc(ModelUpdate),
+    openapi_extra=json_body_doc(ModelUpdate, patch_constraints()),
     response_class=JSONResponse,
 )
 async def update_model(

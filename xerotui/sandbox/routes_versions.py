@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import semver
 from fastapi import APIRouter, Request
-from starlette.responses import JSONResponse
 
 from xerotui.api.schema import ModelVersion, VersionCreate, VersionList
 from xerotui.sandbox.auth import CallerDep
 from xerotui.sandbox.deps import StateDep, doc, json_body, json_body_doc, load_model
 from xerotui.sandbox.errors import ApiError
+from xerotui.sandbox.limits import (
+    MAX_NOTES_LENGTH,
+    MAX_VERSION_LENGTH,
+    SEMVER_PATTERN,
+    VERSION_CONSTRAINTS,
+)
+from xerotui.sandbox.patch import quote
+from xerotui.sandbox.responses import JSONResponse
 from xerotui.sandbox.wire import version_object
 
 router = APIRouter(tags=["versions"])
 
-MAX_VERSION_LENGTH = 128
-MAX_NOTES_LENGTH = 4000
+SEMVER = re.compile(SEMVER_PATTERN)
 
 
 def parse_semver(text: str) -> semver.Version | None:
-    """A strict semver 2.0.0 version (no leading `v`, all three numbers), else None."""
-    if not text or len(text) > MAX_VERSION_LENGTH or text[0] in "vV" or text != text.strip():
+    """A strict semver 2.0.0 version (no leading `v`, all three numbers, ASCII digits only,
+    as /openapi.json declares it), else None."""
+    if len(text) > MAX_VERSION_LENGTH or SEMVER.fullmatch(text) is None:
         return None
     try:
         return semver.Version.parse(text)
@@ -33,7 +41,9 @@ def parse_semver(text: str) -> semver.Version | None:
 def _version_row(state: StateDep, model_id: str, version: str) -> sqlite3.Row:
     row = state.models.version(model_id, version)
     if row is None:
-        raise ApiError(404, "version_not_found", f"Version not found: {version}", param="version")
+        raise ApiError(
+            404, "version_not_found", f"Version not found: {quote(version)}", param="version"
+        )
     return row
 
 
@@ -57,7 +67,7 @@ async def list_versions(model_id: str, state: StateDep, caller: CallerDep) -> JS
     summary="Create a version (does not move latest)",
     status_code=201,
     responses=doc(ModelVersion, 400, 404, 409, success=201),
-    openapi_extra=json_body_doc(VersionCreate),
+    openapi_extra=json_body_doc(VersionCreate, VERSION_CONSTRAINTS),
     response_class=JSONResponse,
 )
 async def create_version(
@@ -67,7 +77,7 @@ async def create_version(
     body = await json_body(request)
     version = body.get("version")
     if not isinstance(version, str) or parse_semver(version) is None:
-        shown = version if isinstance(version, str) else "(missing)"
+        shown = quote(version) if isinstance(version, str) else "(missing)"
         raise ApiError(
             400,
             "invalid_version",
@@ -118,8 +128,8 @@ async def rollback_version(
         raise ApiError(
             400,
             "invalid_rollback",
-            f"Cannot roll back to {version}: it is not lower than the current latest "
-            f"version {model['version']}",
+            f"Cannot roll back to {quote(version)}: it is not lower than the current latest "
+            f"version {quote(model['version'])}",
             param="version",
         )
     state.models.set_latest(model_id, version)

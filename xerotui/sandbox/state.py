@@ -1,5 +1,5 @@
 """SandboxState: everything a running sandbox holds (database, stores, worker, faults,
-timings, rate windows, prefix cache) and the seeding / reset logic.
+timings, rate windows, prefix cache, request journal) and the seeding / reset logic.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from xerotui.sandbox.chat import ChatEngine
 from xerotui.sandbox.completions import CompletionStore
 from xerotui.sandbox.db import Database
 from xerotui.sandbox.faults import FaultConfig, Faults
+from xerotui.sandbox.journal import RequestJournal
 from xerotui.sandbox.prefix_cache import PrefixCache
 from xerotui.sandbox.ratelimit import RateLimiter
 from xerotui.sandbox.seed import Seeder, demo_endpoints
@@ -45,6 +46,7 @@ class SandboxState:
         self.worker = RevalidationWorker(self.db)
         self.faults = Faults(faults)
         self.rate = RateLimiter()
+        self.journal = RequestJournal()
         self.prefix = PrefixCache()
         self.chat = ChatEngine(self.prefix)
         if self.db.is_new or reset:
@@ -67,12 +69,15 @@ class SandboxState:
         return time.perf_counter() - started
 
     def reset(self) -> dict[str, Any]:
-        """`POST /_sandbox/reset`: reseed in place, clear completions, jobs and caches,
-        and restore the startup timings. Faults are left as they are."""
+        """`POST /_sandbox/reset`: reseed in place, clear completions, jobs, revalidation
+        plans, caches and the request journal, and restore the startup timings. Faults are
+        left as they are."""
         self.timings = self.startup_timings.copy()
         elapsed = self.reseed()
+        self.worker.forget_plans()
         self.rate.clear()
         self.prefix.clear()
+        self.journal.clear()
         self.worker.wake()
         return {
             "object": "sandbox.reset",

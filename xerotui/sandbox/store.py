@@ -11,7 +11,7 @@ from typing import Any
 
 import semver
 
-from xerotui.sandbox.db import Database
+from xerotui.sandbox.db import Database, storable
 from xerotui.sandbox.seed import iso, version_id
 
 PAGE_SQL = "SELECT * FROM models WHERE project = ? ORDER BY created DESC, id LIMIT ? OFFSET ?"
@@ -52,7 +52,17 @@ class ModelStore:
             return
         assignments = ", ".join(f"{name} = ?" for name in columns)
         values = [self._column_value(name, fields[name]) for name in columns]
-        self.db.run(f"UPDATE models SET {assignments} WHERE id = ?", (*values, mid))
+        with self.db.transaction():
+            self.db.run(f"UPDATE models SET {assignments} WHERE id = ?", (*values, mid))
+
+    def set_raw(self, mid: str, columns: dict[str, Any]) -> None:
+        """Store column values as given (the raw-field knob; rawfields.py checks types)."""
+        if not columns:
+            return
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        values = [storable(value) for value in columns.values()]
+        with self.db.transaction():
+            self.db.run(f"UPDATE models SET {assignments} WHERE id = ?", (*values, mid))
 
     @staticmethod
     def _column_value(name: str, value: Any) -> Any:

@@ -3,6 +3,11 @@
 Jobs live in SQLite (table ``jobs``), so they survive a restart. The worker is one asyncio
 task that sleeps until the next due job and is woken by an Event when a job is queued:
 no polling, so an idle sandbox uses no CPU.
+
+Tests steer a revalidation with :meth:`RevalidationWorker.plan` (the knob
+``POST /_sandbox/models/{id}/revalidation``): its outcome and/or its duration, for the job
+already pending or else for the model's next one. Plans live in memory (a restart or
+``/_sandbox/reset`` forgets them).
 """
 
 from __future__ import annotations
@@ -11,11 +16,20 @@ import asyncio
 import contextlib
 import logging
 import time
+from dataclasses import dataclass
 
 from xerotui.api.schema import TERMINAL_STATUSES
 from xerotui.sandbox.db import Database
 
 log = logging.getLogger("xerotui.sandbox.worker")
+
+
+@dataclass(frozen=True)
+class RevalidationPlan:
+    """How a revalidation ends: ``outcome`` None = as usual, ``seconds`` None = as set."""
+
+    outcome: str | None = None
+    seconds: float | None = None
 
 
 class RevalidationWorker:
@@ -25,6 +39,27 @@ class RevalidationWorker:
         self.db = db
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._plans: dict[str, RevalidationPlan] = {}  # for the next revalidation
+        self._outcomes: dict[str, str] = {}  # for the pending job
+
+    def plan(self, model_id: str, plan: RevalidationPlan) -> str:
+        """Steer the pending revalidation of a model (-> "pending") or its next (-> "next")."""
+        pending = self.db.scalar("SELECT id FROM jobs WHERE model_id = ?", (model_id,))
+        if pending is None:
+            self._plans[model_id] = plan
+            return "next"
+        with self.db.transaction():
+            if plan.seconds is not None:
+                due = time.time() + plan.seconds
+                self.db.run("UPDATE jobs SET due = ? WHERE model_id = ?", (due, model_id))
+        if plan.outcome is not None:
+            self._outcomes[model_id] = plan.outcome
+        self.wake()
+        return "pending"
+
+    def forget_plans(self) -> None:
+        self._plans.clear()
+        self._outcomes.clear()
 
     # ------------------------------------------------------------------ queue
 
@@ -32,7 +67,11 @@ class RevalidationWorker:
         """Flip a model in a terminal status to `validating` and queue its job.
 
         Returns False (the route answers 404) when the model is not in a terminal status.
+        A plan set for this model's next revalidation is used up here.
         """
+        plan = self._plans.get(model_id, RevalidationPlan())
+        if plan.seconds is not None:
+            delay = plan.seconds
         with self.db.transaction():
             changed = self.db.run(
                 "UPDATE models SET status = 'validating' WHERE id = ? AND status IN ("
@@ -46,6 +85,10 @@ class RevalidationWorker:
             self.db.run(
                 "INSERT INTO jobs (model_id, due) VALUES (?, ?)", (model_id, time.time() + delay)
             )
+        self._plans.pop(model_id, None)
+        self._outcomes.pop(model_id, None)
+        if plan.outcome is not None:
+            self._outcomes[model_id] = plan.outcome
         self.wake()
         return True
 
@@ -63,7 +106,7 @@ class RevalidationWorker:
                 broken = self.db.scalar(
                     "SELECT broken FROM models WHERE id = ?", (job["model_id"],)
                 )
-                outcome = broken or "ready"
+                outcome = self._outcomes.pop(job["model_id"], None) or broken or "ready"
                 self.db.run(
                     "UPDATE models SET status = ? WHERE id = ? AND status = 'validating'",
                     (outcome, job["model_id"]),
