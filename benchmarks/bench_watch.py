@@ -162,8 +162,15 @@ def main() -> int:
         f"  watcher clock x{options.speed:g} (real requests), naive loop in real time over "
         f"{options.naive_seconds:g} s; median of {runs} run{'s' if runs > 1 else ''}"
     )
-    heads = ("project", 13), ("watched", 8), ("watcher/min", 12), ("(steady)", 9)
-    heads += ("naive/min", 10), ("ratio", 9), ("(steady)", 8)
+    heads: tuple[tuple[str, int], ...] = (
+        ("project", 13),
+        ("watched", 8),
+        ("watcher/min", 12),
+        ("(steady)", 9),
+        ("naive/min", 10),
+        ("ratio", 9),
+        ("(steady)", 8),
+    )
     print("  " + " ".join(f"{h:>{w}}" for h, w in heads) + "   watcher's first minute")
     for synthetic in projects:
         for line in bench_project(synthetic, runs, options.speed, options.naive_seconds):

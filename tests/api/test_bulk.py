@@ -169,11 +169,15 @@ async def test_cancel_marks_in_flight_unknown_and_the_rest_skipped() -> None:
 
 
 def test_one_model_summary_and_empty_run() -> None:
-    report = BulkReport((BulkResult("a", BulkStatus.OK),))
+    report: BulkReport[None] = BulkReport((BulkResult("a", BulkStatus.OK),))
     assert report.summary() == "Deleted 1 of 1 model"
-    assert asyncio.run(BulkRunner(asyncio.sleep).run([])).results == ()
+
+    async def nothing(_model_id: str) -> None:
+        return None
+
+    assert asyncio.run(BulkRunner(nothing).run([])).results == ()
     with pytest.raises(ValueError, match="concurrency"):
-        BulkRunner(asyncio.sleep, concurrency=0)
+        BulkRunner(nothing, concurrency=0)
 
 
 @pytest.fixture

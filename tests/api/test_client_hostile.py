@@ -60,6 +60,15 @@ def ask(**changes: Any) -> ChatRequest:
     return base.model_copy(update=changes)
 
 
+def chat_with(option: str) -> Callable[[XeroClient, str, Any], Awaitable[Any]]:
+    """A call of chat_completion with `option` set to the value under test."""
+
+    def call(client: XeroClient, _model_id: str, value: Any) -> Awaitable[Any]:
+        return client.chat_completion("llama-chat", ask(**{option: value}))
+
+    return call
+
+
 def ask_with_content(content: Any) -> ChatRequest:
     return ask(messages=[ChatMessage.model_construct(role="user", content=content)])
 
@@ -136,7 +145,7 @@ SLOTS = [
     *(
         Slot(
             f"chat_completion.{option}",
-            lambda c, m, v, option=option: c.chat_completion("llama-chat", ask(**{option: v})),
+            chat_with(option),
             [*ODD_FLOATS, -5.0, 99.0],
         )
         for option in ("temperature", "top_p", "frequency_penalty", "presence_penalty")
@@ -144,7 +153,7 @@ SLOTS = [
     *(
         Slot(
             f"chat_completion.{option}",
-            lambda c, m, v, option=option: c.chat_completion("llama-chat", ask(**{option: v})),
+            chat_with(option),
             [*ODD_INTS, math.nan],
         )
         for option in ("max_tokens", "seed")

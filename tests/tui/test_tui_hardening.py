@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from sandbox_reset import reset_sandbox
+from textual.app import App
 from textual.command import CommandPalette
 from tui_helpers import MakeApp, current_screen, server_models, settle, wait_until
 from tui_probe import (
@@ -197,7 +199,9 @@ async def test_the_palette_screenshot_creates_its_folder_and_says_where(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p", *"screenshot")
-        await wait_until(pilot, lambda: CommandPalette.is_open(app), what="the palette")
+        await wait_until(
+            pilot, lambda: CommandPalette.is_open(cast("App[object]", app)), what="the palette"
+        )
         await pilot.pause(0.3)
         await pilot.press("enter")
         _, text = await wait_toast(pilot, "Saved to")
