@@ -81,6 +81,17 @@ class Terminal:
         os.close(self.master)
         self.master = -1
 
+    def mark(self) -> int:
+        """A position in the output, for `text_since`."""
+        with self._lock:
+            return len(self.output)
+
+    def text_since(self, mark: int) -> str:
+        """What was drawn after `mark`, escape sequences removed."""
+        with self._lock:
+            raw = bytes(self.output[mark:])
+        return ANSI.sub(b"", raw).decode(errors="replace")
+
     def text(self) -> str:
         """Everything drawn so far, escape sequences removed."""
         with self._lock:

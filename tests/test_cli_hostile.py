@@ -60,10 +60,20 @@ async def test_model_fields_from_the_server_are_shown_inert(sandbox: SandboxInfo
     try:
         wait_for(lambda: "rows 1-43 of 43" in terminal.text(), 60, "the table")
         wait_for(lambda: visible(terminal.text()), 30, "the hostile name, made visible")
-        steps = [b"\r", b"f", b"\x1b", b"j", b"\x1b", b"\x1b", b"go", b"ge"]
-        for step in steps:  # detail, full description, JSON, back, overview, API log
-            terminal.send(step)
-            wait_for(lambda: terminal.proc.poll() is None, 5, "the app to keep running")
+        steps = [  # detail, full description, JSON, back, overview, API log
+            (b"\r", "f: all"),
+            (b"f", "Description ·"),
+            (b"\x1b", "Workload Type"),  # esc alone: esc + j in one read is alt+j
+            (b"j", '"owned_by"'),
+            (b"\x1b", "Workload Type"),
+            (b"\x1b", "rows 1-43 of 43"),
+            (b"go", "Models by status"),
+            (b"ge", "Error code"),
+        ]
+        for keys, shown in steps:  # each key only once the previous one was drawn
+            mark = terminal.mark()
+            terminal.send(keys)
+            wait_for(lambda s=shown, m=mark: s in terminal.text_since(m), 30, repr(shown))
         wait_for(lambda: "Error code" in terminal.text(), 30, "the API log")
         terminal.send(b"\x11")
         assert terminal.proc.wait(30) == 0

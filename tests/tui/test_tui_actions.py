@@ -95,7 +95,7 @@ async def test_edit_sends_only_the_changed_fields_and_the_table_shows_them_at_on
         assert len(patches) == 1
 
 
-async def test_a_refused_value_lands_on_its_field_and_a_failed_save_keeps_the_values(
+async def test_a_failed_save_keeps_every_value_and_a_refusal_lands_on_its_field(
     make_app: MakeApp, sandbox: SandboxInfo
 ) -> None:
     app = make_app()
@@ -104,6 +104,7 @@ async def test_a_refused_value_lands_on_its_field_and_a_failed_save_keeps_the_va
         model_id = await go_to(pilot, app, "qwen3-8b")
         editor = await open_editor(pilot, app)
         await type_into(pilot, app, "license", "MIT")
+        await type_into(pilot, app, "num_layers", "36")
         # a 500 on the save: the form stays open with every typed value
         await set_faults(sandbox, fail_next=1, error_status=500, methods=["PATCH"])
         await pilot.press("ctrl+s")
@@ -112,15 +113,39 @@ async def test_a_refused_value_lands_on_its_field_and_a_failed_save_keeps_the_va
         await wait_toast(pilot, "Saving the model", severity="error")
         assert current_screen(app) is editor
         assert app.screen.query_one("#field-license", Input).value == "MIT"
+        assert app.screen.query_one("#field-num_layers", Input).value == "36"
         assert (await server_model(sandbox, model_id)).get("license") != "MIT"
-        # the server's own refusal lands on the field: a value the form cannot know is wrong
-        # (a very long license is refused by the server's limit, not by the form)
-        await set_faults(sandbox, methods=[])
+        # a refusal the form could not foresee (a server's own rule): on its field, in the
+        # server's words, and the other values stay
+        message = "Layers must match the checkpoint's config.json (32)"
+        await set_faults(
+            sandbox,
+            fail_next=1,
+            error_status=400,
+            error_code="invalid_value",
+            error_message=message,
+            error_param="num_layers",
+            methods=["PATCH"],
+        )
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await confirm(pilot, app)
+        await wait_until(
+            pilot,
+            lambda: message in str(app.screen.query_one("#error-num_layers").render()),
+            what="the server's message under the field",
+        )
+        assert current_screen(app) is editor
+        assert app.screen.focused is app.screen.query_one("#field-num_layers")
+        assert app.screen.query_one("#field-license", Input).value == "MIT"
+        # fixed: saved
+        await type_into(pilot, app, "num_layers", "32")
         await pilot.press("ctrl+s")
         await pilot.pause()
         await confirm(pilot, app)
         await wait_until(pilot, lambda: not isinstance(app.screen, EditModelScreen), what="save")
-        assert (await server_model(sandbox, model_id))["license"] == "MIT"
+        saved = await server_model(sandbox, model_id)
+        assert (saved["license"], saved["num_layers"]) == ("MIT", 32)
 
 
 async def test_numbers_are_checked_as_typed_and_nothing_is_sent_while_wrong(
@@ -134,7 +159,7 @@ async def test_numbers_are_checked_as_typed_and_nothing_is_sent_while_wrong(
         await type_into(pilot, app, "hidden_size", "0")
         await pilot.pause()
         error = app.screen.query_one("#error-hidden_size")
-        assert "above 0" in str(error.render())
+        assert "a whole number from 1 to 1,048,576" in str(error.render())
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(current_screen(app), EditModelScreen)  # no diff: fix first

@@ -24,6 +24,8 @@ class FieldSpec:
     """Allowed values; empty: any value of the field's type."""
     positive: bool = False
     """An integer that must be greater than 0."""
+    maximum: int | None = None
+    """The largest integer accepted (what a model can plausibly have)."""
     unit: str = ""
     code: str = "invalid_value"
     """The error code of a refused value."""
@@ -52,6 +54,8 @@ class Field:
             allowed = ", ".join(str(c) for c in spec.choices)
             return f"Invalid {spec.label.lower()}: {value} (expected one of {allowed})"
         if self.kind == "int":
+            if self.spec.maximum is not None:
+                return f"{self.name} must be an integer between 1 and {self.spec.maximum}"
             return f"{self.name} must be an integer greater than 0"
         if self.kind == "bool":
             return f"{self.name} must be a boolean"

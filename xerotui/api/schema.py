@@ -40,7 +40,18 @@ TORCH_DTYPES = ("float16", "bfloat16", "float32")
 PRE_QUANTIZATION_METHODS = ("gptq", "awq", "compressed-tensors")
 PRE_QUANTIZATION_BITS = (4, 8)
 TEXT_LIMITS = {"description": 10_000, "license": 256, "architecture": 128}
-"""Maximum lengths of the free-text metadata fields (characters)."""
+"""Maximum lengths of the free-text metadata fields (code points). A description is a model
+card's summary, not the card; a client must still cope with longer ones from other servers."""
+INT_LIMITS = {
+    "context_length": 16_777_216,  # 2^24 tokens; the longest windows today are ~10M
+    "parameter_count": 1_000_000_000_000_000,  # 10^15; the largest models are ~2*10^12
+    "hidden_size": 1_048_576,
+    "num_layers": 100_000,
+    "vocab_size": 16_777_216,
+    "num_experts": 65_536,
+    "num_experts_per_tok": 65_536,
+}
+"""The largest value of each integer metadata field (well inside SQLite's 64 bits)."""
 
 
 def is_terminal(status: str | None) -> bool:
@@ -87,16 +98,33 @@ class ModelMetadata(Wire):
         ),
     ] = None
     context_length: Annotated[
-        int | None, FieldSpec("Context length", "Architecture", positive=True, unit="tokens")
+        int | None,
+        FieldSpec(
+            "Context length",
+            "Architecture",
+            positive=True,
+            maximum=INT_LIMITS["context_length"],
+            unit="tokens",
+        ),
     ] = None
     parameter_count: Annotated[
-        int | None, FieldSpec("Parameters", "Architecture", positive=True)
+        int | None,
+        FieldSpec(
+            "Parameters", "Architecture", positive=True, maximum=INT_LIMITS["parameter_count"]
+        ),
     ] = None
-    hidden_size: Annotated[int | None, FieldSpec("Hidden size", "Architecture", positive=True)] = (
-        None
-    )
-    num_layers: Annotated[int | None, FieldSpec("Layers", "Architecture", positive=True)] = None
-    vocab_size: Annotated[int | None, FieldSpec("Vocab size", "Architecture", positive=True)] = None
+    hidden_size: Annotated[
+        int | None,
+        FieldSpec("Hidden size", "Architecture", positive=True, maximum=INT_LIMITS["hidden_size"]),
+    ] = None
+    num_layers: Annotated[
+        int | None,
+        FieldSpec("Layers", "Architecture", positive=True, maximum=INT_LIMITS["num_layers"]),
+    ] = None
+    vocab_size: Annotated[
+        int | None,
+        FieldSpec("Vocab size", "Architecture", positive=True, maximum=INT_LIMITS["vocab_size"]),
+    ] = None
     torch_dtype: Annotated[
         str | None,
         FieldSpec("Torch dtype", "Architecture", TORCH_DTYPES, code="invalid_torch_dtype"),
@@ -133,9 +161,14 @@ class ModelMetadata(Wire):
             unit="bits",
         ),
     ] = None
-    num_experts: Annotated[int | None, FieldSpec("Experts", "MoE", positive=True)] = None
+    num_experts: Annotated[
+        int | None, FieldSpec("Experts", "MoE", positive=True, maximum=INT_LIMITS["num_experts"])
+    ] = None
     num_experts_per_tok: Annotated[
-        int | None, FieldSpec("Experts per token", "MoE", positive=True)
+        int | None,
+        FieldSpec(
+            "Experts per token", "MoE", positive=True, maximum=INT_LIMITS["num_experts_per_tok"]
+        ),
     ] = None
 
 

@@ -30,6 +30,11 @@ class FaultConfig:
     latency_ms: int = 0
     error_rate: float = 0.0
     error_status: int = 500
+    error_code: str = ""
+    """The injected error's `code` ("" = the usual one for its status)."""
+    error_message: str = ""
+    error_param: str = ""
+    """A `param` for the injected error (e.g. a 400 refusing one PATCH field)."""
     fail_next: int = 0
     drop_rate: float = 0.0
     drop_next: int = 0

@@ -18,28 +18,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from xerotui.api.schema import (
-    PRE_QUANTIZATION_METHODS,
-    QUANTIZATIONS,
-    TORCH_DTYPES,
-    WORKLOAD_TYPES,
-)
+from xerotui.api.schema import METADATA_FIELDS
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_CONTROL_BODY_BYTES = 64 * 1024 * 1024
 MAX_JSON_DEPTH = 32
-
-# PATCH /models/{id}
-TEXT_LIMITS: dict[str, int] = {"description": 10_000, "license": 256, "architecture": 128}
-INT_LIMITS: dict[str, int] = {
-    "context_length": 16_777_216,  # 2^24 tokens; the longest windows today are ~10M
-    "parameter_count": 1_000_000_000_000_000,  # 10^15; the largest models are ~2*10^12
-    "hidden_size": 1_048_576,
-    "num_layers": 100_000,
-    "vocab_size": 16_777_216,
-    "num_experts": 65_536,
-    "num_experts_per_tok": 65_536,
-}
 
 # PATCH /models/{id}/capabilities
 MAX_CAPABILITIES = 64
@@ -88,16 +71,24 @@ def constrain(schema: dict[str, Any], constraints: dict[str, dict[str, Any]]) ->
 
 
 def patch_constraints() -> dict[str, dict[str, Any]]:
-    """What `PATCH /models/{id}` accepts, field by field (patch.py enforces the same)."""
-    out: dict[str, dict[str, Any]] = {
-        name: {"maxLength": size} for name, size in TEXT_LIMITS.items()
-    }
-    out |= {name: {"minimum": 1, "maximum": top} for name, top in INT_LIMITS.items()}
-    out["quantization"] = {"enum": ["", *QUANTIZATIONS]}
-    out["workload_type"] = {"enum": list(WORKLOAD_TYPES)}
-    out["torch_dtype"] = {"enum": list(TORCH_DTYPES)}
-    out["pre_quantization_method"] = {"enum": list(PRE_QUANTIZATION_METHODS)}
-    out["pre_quantization_bits"] = {"enum": [4, 8]}
+    """What `PATCH /models/{id}` accepts, field by field: the field specs of
+    `schema.ModelMetadata`, which patch.py enforces too."""
+    out: dict[str, dict[str, Any]] = {}
+    for field in METADATA_FIELDS:
+        spec = field.spec
+        keywords: dict[str, Any] = {}
+        if spec.max_length is not None:
+            keywords["maxLength"] = spec.max_length
+        if spec.positive:
+            keywords["minimum"] = 1
+        if spec.maximum is not None:
+            keywords["maximum"] = spec.maximum
+        if spec.choices:
+            keywords["enum"] = (
+                ["", *spec.choices] if spec.empty_means_unchanged else [*spec.choices]
+            )
+        if keywords:
+            out[field.name] = keywords
     return out
 
 

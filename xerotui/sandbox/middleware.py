@@ -55,9 +55,15 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def injected_error(status: int) -> ApiError:
+def injected_error(status: int, faults: Faults) -> ApiError:
     code, message = INJECTED.get(status, ("injected_error", "Injected fault"))
-    return ApiError(status, code, message)
+    config = faults.config
+    return ApiError(
+        status,
+        config.error_code or code,
+        config.error_message or message,
+        param=config.error_param or None,
+    )
 
 
 class BodyTooLarge(Exception):
@@ -201,7 +207,7 @@ class SandboxMiddleware:
                 retry_after=retry_after,
             )
         status = faults.take_failure()
-        return None if status is None else injected_error(status)
+        return None if status is None else injected_error(status, faults)
 
     @staticmethod
     def _with_headers(send: Send, extra: Headers) -> Send:

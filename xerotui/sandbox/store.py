@@ -11,18 +11,13 @@ from typing import Any
 
 import semver
 
+from xerotui.api.schema import METADATA_FIELDS
 from xerotui.sandbox.db import Database, storable
 from xerotui.sandbox.seed import iso, version_id
 
 PAGE_SQL = "SELECT * FROM models WHERE project = ? ORDER BY created DESC, id LIMIT ? OFFSET ?"
-UPDATABLE = frozenset(
-    {
-        "description", "license", "architecture", "quantization", "context_length",
-        "parameter_count", "hidden_size", "num_layers", "vocab_size", "workload_type",
-        "torch_dtype", "num_experts", "num_experts_per_tok", "pre_quantized",
-        "pre_quantization_method", "pre_quantization_bits", "capabilities", "status",
-    }
-)  # fmt: skip
+UPDATABLE = frozenset({*(f.name for f in METADATA_FIELDS), "capabilities", "status"})
+"""Columns a PATCH (the metadata fields), set-capabilities and the worker may write."""
 
 
 def semver_key(version: str) -> semver.Version:

@@ -212,6 +212,8 @@ class ModelDetailScreen(XeroScreen):
         self.query_one("#detail-body").display = view == "fields"
         self.query_one("#detail-json").display = view == "json"
         self.query_one("#detail-text").display = view == "text"
+        if view == "text":  # scroll keys (pageup, end, ...) go to the viewer
+            self.query_one(TextViewer).focus()
 
     def description(self, model: Model) -> RenderableType:
         text = model.description

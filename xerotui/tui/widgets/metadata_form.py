@@ -120,10 +120,17 @@ class MetadataForm(SafeDispatch, VerticalScroll):
             )
         text = "" if value is None else clean(str(value))
         if field.kind == "int":
+            top = field.spec.maximum or 2**63 - 1
             return Input(
                 text,
                 type="integer",
-                validators=[Integer(minimum=1, failure_description="a whole number above 0")],
+                validators=[
+                    Integer(
+                        minimum=1,
+                        maximum=field.spec.maximum,
+                        failure_description=f"a whole number from 1 to {top:,}",
+                    )
+                ],
                 placeholder="a whole number above 0"
                 + (f", {field.spec.unit}" if field.spec.unit else ""),
                 id=ident,
