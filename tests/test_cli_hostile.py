@@ -39,6 +39,13 @@ def assert_inert(raw: bytes) -> None:
     assert not re.search(rb"\x1b\]8;[^\x07\x1b]*;http://evil", raw)  # no hyperlink
 
 
+def send_and_see(terminal: Terminal, keys: bytes, shown: str) -> None:
+    """Send `keys`, then wait until `shown` is drawn after them."""
+    mark = terminal.mark()
+    terminal.send(keys)
+    wait_for(lambda: shown in terminal.text_since(mark), 30, repr(shown))
+
+
 def visible(text: str) -> bool:
     """The title sequence is on screen, made visible."""
     return "␛]0;PWNED-TITLE␇" in text
@@ -71,9 +78,7 @@ async def test_model_fields_from_the_server_are_shown_inert(sandbox: SandboxInfo
             (b"ge", "Error code"),
         ]
         for keys, shown in steps:  # each key only once the previous one was drawn
-            mark = terminal.mark()
-            terminal.send(keys)
-            wait_for(lambda s=shown, m=mark: s in terminal.text_since(m), 30, repr(shown))
+            send_and_see(terminal, keys, shown)
         wait_for(lambda: "Error code" in terminal.text(), 30, "the API log")
         terminal.send(b"\x11")
         assert terminal.proc.wait(30) == 0
