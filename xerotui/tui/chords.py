@@ -21,6 +21,8 @@ class Chord:
     needs_model: bool = False
     tab: str = ""
     """Short label in the header's screen tabs (mode chords only)."""
+    verb: str = "Go to"
+    """How the command palette words it ("" for a chord that acts rather than goes)."""
 
     @property
     def binding_id(self) -> str:
@@ -42,6 +44,31 @@ CHORDS: tuple[Chord, ...] = (
     Chord("d", "detail", "app.open_detail", "Model detail", "Get Model Details", needs_model=True),
     Chord("e", "log", "app.goto('log')", "API log", "Error Responses", tab="Log"),
     Chord("t", "scope", "app.goto('scope')", "Scope table", "Scope Table", tab="Scope"),
+    Chord(
+        "r",
+        "revalidate",
+        "app.revalidate",
+        "Revalidate & watch",
+        "Revalidate Model",
+        needs_model=True,
+        verb="",
+    ),
+    Chord(
+        "v",
+        "versions",
+        "app.open_versions",
+        "Versions timeline",
+        "Model Versions",
+        needs_model=True,
+    ),
+    Chord(
+        "j",
+        "jobs",
+        "app.goto('jobs')",
+        "Jobs (revalidations)",
+        "revalidate --wait",
+        tab="Jobs",
+    ),
 )
 
 BY_NAME: dict[str, Chord] = {chord.name: chord for chord in CHORDS}

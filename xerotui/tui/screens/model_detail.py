@@ -28,6 +28,8 @@ from xerotui.tui.format import (
     status_text,
     yes_no,
 )
+from xerotui.tui.jobs_store import overlay
+from xerotui.tui.model_feed import FeedUpdate
 from xerotui.tui.sanitize import clean, one_line
 from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.widgets.field_list import FieldList, Row
@@ -108,6 +110,8 @@ class ModelDetailScreen(XeroScreen):
             show=False,
         ),
         Binding("ctrl+r", "reload", "Reload", id="detail.reload"),
+        Binding("r", "revalidate", "Revalidate", id="detail.revalidate"),
+        Binding("v", "versions", "Versions", id="detail.versions"),
     ]
 
     def __init__(self, model_id: str) -> None:
@@ -137,8 +141,20 @@ class ModelDetailScreen(XeroScreen):
         self.query_one("#detail-capabilities").border_title = "Capabilities"
         self.query_one("#detail-more").border_title = "More"
         self.model = self.session.inventory.get(self.model_id)
+        self.host.feed.changed.subscribe(self, self._on_feed)
         self.redraw()
         self.load()
+
+    def _on_feed(self, update: FeedUpdate) -> None:
+        """A fresher copy reached the feed (a watch's poll, a promote): take the fields it
+        carries, keep the extended ones it does not (a list item has no description)."""
+        if self.model is None or self.model_id not in update.updated | update.changed.keys():
+            return
+        fresh = self.session.inventory.get(self.model_id)
+        merged = overlay(self.model, fresh) if fresh is not None else None
+        if merged is not None:
+            self.model = merged
+            self.redraw()
 
     @work(group="detail", exclusive=True, exit_on_error=False, description="Loading model")
     async def load(self) -> None:
@@ -286,3 +302,9 @@ class ModelDetailScreen(XeroScreen):
 
     def action_copy_curl(self, with_key: bool = False) -> None:
         self.host.copy_model_curl(self.model_id, with_key=with_key)
+
+    def action_revalidate(self) -> None:
+        self.host.jobs.revalidate.one(self.model_id)
+
+    def action_versions(self) -> None:
+        self.host.open_versions(self.model_id)
