@@ -13,10 +13,12 @@ from xerotui.tui.chords import CHORDS, Chord
 from xerotui.tui.screens.api_log import ApiLogScreen
 from xerotui.tui.screens.connection import ConnectionScreen
 from xerotui.tui.screens.help import HelpScreen
+from xerotui.tui.screens.jobs import JobsScreen
 from xerotui.tui.screens.model_detail import ModelDetailScreen
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.screens.overview import OverviewScreen
 from xerotui.tui.screens.scope import ScopeScreen
+from xerotui.tui.screens.versions import VersionsScreen
 from xerotui.tui.screens.which_key import NO_MODEL, WhichKeyScreen
 
 # Where each chord must land: (screen class, app mode). A chord added to CHORDS without a
@@ -28,6 +30,9 @@ LANDS_ON = {
     "detail": (ModelDetailScreen, "models"),
     "log": (ApiLogScreen, "log"),
     "scope": (ScopeScreen, "scope"),
+    "revalidate": (ScopeScreen, "scope"),  # an action: it stays where it was pressed
+    "versions": (VersionsScreen, "models"),
+    "jobs": (JobsScreen, "jobs"),
 }
 
 

@@ -89,13 +89,14 @@ async def test_newest_models_in_created_order(make_app: MakeApp, sandbox: Sandbo
         panel = screen.query_one("#ov-newest")
         assert "Newest models" in widget_lines(panel)[0]
         rows = grid_rows(panel)
-        assert [r[1] for r in rows] == [utc_date(m["created"]) for m in newest]
+        assert [r[1] for r in rows] == [m["version"] for m in newest]  # the latest version
+        assert [r[2] for r in rows] == [utc_date(m["created"]) for m in newest]
         for row, model in zip(rows, newest, strict=True):  # long names end in "…" to fit
             name = row[0]
             assert name == model["name"] or (
                 name.endswith("…") and model["name"].startswith(name[:-1]) and len(name) > 20
             ), (name, model["name"])
-        assert [r[2].split()[-1] for r in rows] == [m["status"] for m in newest]
+        assert [r[3].split()[-1] for r in rows] == [m["status"] for m in newest]
 
 
 async def test_connection_panel_and_header_never_show_the_full_key(

@@ -58,7 +58,9 @@ async def test_palette_lists_every_chord_and_the_screen_keys(make_app: MakeApp) 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_palette(pilot)
-        expected = {f"Go to {c.description}": f"g {c.key} · docs: {c.docs}" for c in CHORDS}
+        expected = {
+            f"{c.verb} {c.description}".strip(): f"g {c.key} · docs: {c.docs}" for c in CHORDS
+        }
         expected |= {
             f"Models: {d}": f"key {k}"
             for d, k in (

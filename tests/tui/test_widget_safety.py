@@ -20,6 +20,7 @@ from xerotui.tui.screens.error_screen import ErrorScreen
 from xerotui.tui.widgets.field_list import FieldList
 from xerotui.tui.widgets.filter_bar import FilterBar
 from xerotui.tui.widgets.footer import XeroFooter
+from xerotui.tui.widgets.jobs_table import JobsTable
 from xerotui.tui.widgets.model_table import ModelTable, PageView
 from xerotui.tui.widgets.profile_form import ProfileForm
 from xerotui.tui.widgets.request_detail import RequestDetail
@@ -27,6 +28,7 @@ from xerotui.tui.widgets.status_bars import StatusBars
 from xerotui.tui.widgets.status_header import StatusHeader
 from xerotui.tui.widgets.table_status import TableInfo, TableStatus
 from xerotui.tui.widgets.text_viewer import TextViewer
+from xerotui.tui.widgets.version_timeline import VersionTimeline
 
 
 class Planted(RuntimeError):
@@ -49,6 +51,10 @@ def fill(widget: Widget) -> None:
         widget.show(TableInfo(first=1, last=3, matching=3, total=3, page=0, pages=1))
     elif isinstance(widget, FilterBar):
         widget.open()
+    elif isinstance(widget, JobsTable):
+        widget.show([], 0.0, narrow=False)
+    elif isinstance(widget, VersionTimeline):
+        widget.show([], narrow=False)
 
 
 WIDGETS: dict[str, tuple[type[Widget], tuple[Any, ...]]] = {
@@ -62,6 +68,8 @@ WIDGETS: dict[str, tuple[type[Widget], tuple[Any, ...]]] = {
     "StatusHeader": (StatusHeader, ("models",)),
     "TableStatus": (TableStatus, ()),
     "TextViewer": (TextViewer, ("line one\nline two",)),
+    "JobsTable": (JobsTable, ()),
+    "VersionTimeline": (VersionTimeline, ()),
 }
 
 

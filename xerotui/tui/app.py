@@ -28,6 +28,7 @@ from xerotui.launcher import SandboxProcess
 from xerotui.tui.chords import APP_BINDINGS, BY_NAME, CHORDS
 from xerotui.tui.commands import XeroCommands
 from xerotui.tui.host import Host
+from xerotui.tui.jobs_store import JobsStore
 from xerotui.tui.link import LinkState
 from xerotui.tui.link_watch import LinkWatch
 from xerotui.tui.model_actions import ModelActions
@@ -76,6 +77,7 @@ class XeroApp(SafeApp):
         "log": lazy_screen("api_log", "ApiLogScreen"),
         "scope": lazy_screen("scope", "ScopeScreen"),
         "connection": lazy_screen("connection", "ConnectionScreen"),
+        "jobs": lazy_screen("jobs", "JobsScreen"),
     }
     # The models screen is built at start-up as the default mode: no switch_mode (whose
     # 50 ms repaint delay would hold back the first frame). Without a connection yet, the
@@ -109,6 +111,7 @@ class XeroApp(SafeApp):
         self.set_keymap(settings.keymap)
         self.feed = ModelFeed(self)
         self.actions = ModelActions(self)
+        self.jobs = JobsStore(self)
         self.links = LinkWatch(self, self._show_link)
         self.feed.on_busy = self.links.busy
         for theme in THEMES:
@@ -174,6 +177,7 @@ class XeroApp(SafeApp):
     async def _switch(self, session: Session) -> None:
         old, self.session = self.session, session
         self.feed.reset()  # the old session's loads stop before its client closes
+        await self.jobs.switch(old, session)  # and its watches end, saying why
         self.links.announce(session)
         self.session_changed.publish(session)
         # The models screen, nothing pushed on it; every other screen is rebuilt on demand
@@ -217,6 +221,26 @@ class XeroApp(SafeApp):
             self.notify("Highlight a model in the list first (g l).", severity="warning")
         else:
             self.open_detail(self.feed.highlighted)
+
+    def open_versions(self, model_id: str) -> None:
+        """The version timeline, over the models mode (and over a detail shown there)."""
+        from xerotui.tui.screens.versions import VersionsScreen
+
+        async def go() -> None:
+            if self.current_mode != "models":
+                await self.action_goto("models")
+            self.push_screen(VersionsScreen(model_id))
+
+        self.call_later(go)
+
+    def action_open_versions(self) -> None:
+        if self.feed.highlighted is None:
+            self.notify("Highlight a model in the list first (g l).", severity="warning")
+        else:
+            self.open_versions(self.feed.highlighted)
+
+    def action_revalidate(self) -> None:
+        self.jobs.revalidate.targets()
 
     def on_key(self, event: events.Key) -> None:
         """A burst like `/llama` arrives before `/` has moved focus to the filter; the letters
@@ -364,6 +388,7 @@ class XeroApp(SafeApp):
             loop.remove_signal_handler(signum)
         self._settings_writer.shutdown(wait=True)  # the last choice is on disk before exit
         self.feed.close()
+        await self.jobs.aclose()
         if self.session is not None:
             await self.session.client.aclose()
 

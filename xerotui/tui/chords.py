@@ -21,6 +21,8 @@ class Chord:
     needs_model: bool = False
     tab: str = ""
     """Short label in the header's screen tabs (mode chords only)."""
+    verb: str = "Go to"
+    """How the command palette words it ("" for a chord that acts rather than goes)."""
 
     @property
     def binding_id(self) -> str:
@@ -28,6 +30,10 @@ class Chord:
         return f"chord.{self.name}"
 
 
+ACT = ""
+"""The `verb` of a chord that acts on models rather than goes to a screen."""
+
+# In the order of the docs' Model Management shortcut table, then xerotui's own.
 CHORDS: tuple[Chord, ...] = (
     Chord("o", "overview", "app.goto('overview')", "Overview", "Overview", tab="Overview"),
     Chord(
@@ -40,14 +46,25 @@ CHORDS: tuple[Chord, ...] = (
     ),
     Chord("l", "models", "app.goto('models')", "Models", "List Models", tab="Models"),
     Chord("d", "detail", "app.open_detail", "Model detail", "Get Model Details", needs_model=True),
-    Chord("u", "edit", "app.act('edit')", "Edit model", "Update Model", needs_model=True),
-    Chord("x", "delete", "app.act('delete')", "Delete model(s)", "Delete Model", needs_model=True),
-    Chord("s", "share", "app.act('share')", "Share to catalog", "Share Model", needs_model=True),
-    Chord("n", "unshare", "app.act('unshare')", "Unshare", "Unshare Model", needs_model=True),
-    Chord("c", "catalog", "app.act('catalog')", "Catalog panel", "Catalog Info", needs_model=True),
+    Chord("u", "edit", "app.act('edit')", "Edit model", "Update Model", True, verb=ACT),
+    Chord("x", "delete", "app.act('delete')", "Delete model(s)", "Delete Model", True, verb=ACT),
+    Chord(
+        "r",
+        "revalidate",
+        "app.revalidate",
+        "Revalidate & watch",
+        "Revalidate Model",
+        needs_model=True,
+        verb=ACT,
+    ),
+    Chord("s", "share", "app.act('share')", "Share to catalog", "Share Model", True, verb=ACT),
+    Chord("n", "unshare", "app.act('unshare')", "Unshare", "Unshare Model", True, verb=ACT),
+    Chord("c", "catalog", "app.act('catalog')", "Catalog panel", "Catalog Info", True),
+    Chord("v", "versions", "app.open_versions", "Versions timeline", "Model Versions", True),
     Chord("e", "log", "app.goto('log')", "API log", "Error Responses", tab="Log"),
     Chord("t", "scope", "app.goto('scope')", "Scope table", "Scope Table", tab="Scope"),
-    Chord("p", "probe", "app.act('probe')", "Probe capabilities", "models probe", needs_model=True),
+    Chord("j", "jobs", "app.goto('jobs')", "Jobs (revalidations)", "revalidate --wait", tab="Jobs"),
+    Chord("p", "probe", "app.act('probe')", "Probe capabilities", "models probe", True, verb=ACT),
     Chord(
         "k",
         "capabilities",

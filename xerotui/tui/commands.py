@@ -27,7 +27,7 @@ class XeroCommands(Provider):
         keys = host(self.screen).chord_keys()
         for chord in CHORDS:
             yield (
-                f"Go to {chord.description}",
+                f"{chord.verb} {chord.description}".strip(),
                 f"g {keys.get(chord.name, chord.key)} · docs: {chord.docs}",
                 partial(app.run_action, chord.action),
             )

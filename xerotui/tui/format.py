@@ -98,3 +98,20 @@ def yes_no(value: bool | None) -> str:
     if value is None:
         return "-"
     return "yes" if value else "no"
+
+
+def time_text(epoch: float) -> str:
+    """Time of day to the second (the Jobs screen's status history)."""
+    return datetime.fromtimestamp(epoch).strftime("%H:%M:%S")
+
+
+def duration_text(seconds: float) -> str:
+    """2.4 s, 42 s, 1 min 05 s, 1 h 02 min: how long a watch ran."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"

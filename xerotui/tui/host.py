@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from xerotui.api.requestlog import RequestLog
     from xerotui.config.settings import Settings
     from xerotui.launcher import SandboxProcess
+    from xerotui.tui.jobs_store import JobsStore
     from xerotui.tui.model_actions import ModelActions
     from xerotui.tui.model_feed import ModelFeed
     from xerotui.tui.session import Session, SessionOpener
@@ -80,6 +81,13 @@ class Host(Protocol):
 
     def show_unexpected_error(self, error: BaseException, *, doing: str = "") -> None:
         """A bug: the error modal (the app keeps running)."""
+
+    @property
+    def jobs(self) -> JobsStore:
+        """Revalidations under watch (one watcher per session), and the revalidate flows."""
+
+    def open_versions(self, model_id: str) -> None:
+        """The version timeline of a model, over the screen shown now."""
 
 
 def host(node: MessagePump) -> Host:

@@ -7,8 +7,10 @@ model and the marks — so a chord or a palette command on any screen acts on th
 models. Every change is published on `changed` as a FeedUpdate; screens subscribe and draw.
 
 The periodic refresh is cheap on big projects: it reads the first page (new models arrive
-there, newest first) and the models still in progress; only when the project changed size
-or a new id appeared does it reload everything. Small projects are simply reloaded.
+there, newest first); only when the project changed size or a new id appeared does it reload
+everything. Small projects are simply reloaded. Models in progress are not polled here: while
+auto refresh is on, each load hands them to the jobs store's watcher (`track`), the app's one
+poller of statuses, which follows them at a short interval that backs off.
 """
 
 from __future__ import annotations
@@ -35,8 +37,6 @@ if TYPE_CHECKING:
 GROUP = "models-load"
 FULL_RELOAD_UP_TO = 500
 """Projects up to this size are reloaded whole on each periodic refresh (<= 5 requests)."""
-MAX_WATCHED = 20
-"""More models in progress than this: reload whole instead of asking for each."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,7 @@ class ModelFeed:
             return
         if session.inventory.complete:
             self.loaded_once = True
+            self._track()
         else:
             self.load()
 
@@ -249,6 +250,7 @@ class ModelFeed:
             self._failed(error, quiet=quiet)
             return
         self.loaded_once = True
+        self._track()
 
     async def _refresh(self) -> None:
         session = self.session
@@ -268,19 +270,24 @@ class ModelFeed:
         inventory = session.inventory
         try:
             first = await session.client.list_models(limit=100, offset=0)
-            known = all(inventory.get(m.id) is not None for m in first.data)
-            on_first = {m.id for m in first.data}
-            pending = [m.id for m in inventory.in_progress() if m.id not in on_first]
-            if first.total != len(inventory) or not known or len(pending) > MAX_WATCHED:
-                await self._load(quiet=True)
-                return
-            fresh = await asyncio.gather(*(session.client.get_model(mid) for mid in pending))
         except XeroError as error:
             self._failed(error, quiet=True)
             return
-        changed = inventory.merge([*first.data, *fresh])
+        known = all(inventory.get(m.id) is not None for m in first.data)
+        if first.total != len(inventory) or not known:
+            await self._load(quiet=True)
+            return
+        changed = inventory.merge(first.data)
         if changed:
             self.publish(FeedUpdate(None, changed))
+        self._track()
+
+    def _track(self) -> None:
+        """Models in progress go to the watcher, while auto refresh is on (with it off,
+        nothing polls by itself but the revalidations the user started)."""
+        app = host(self.app)
+        if app.settings.refresh_interval > 0:
+            app.jobs.track(self.inventory.in_progress())
 
     def _failed(self, error: XeroError, *, quiet: bool) -> None:
         """The first load's failure gets the problem screen; later ones a toast (a periodic

@@ -9,10 +9,15 @@ from xerotui.tui.screens.connection import ConnectionScreen
 from xerotui.tui.screens.connection_problem import ConnectionProblemScreen
 from xerotui.tui.screens.first_run import FirstRunScreen
 from xerotui.tui.screens.help import HelpScreen
+from xerotui.tui.screens.jobs import JobsScreen
 from xerotui.tui.screens.model_detail import ModelDetailScreen
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.screens.overview import OverviewScreen
 from xerotui.tui.screens.scope import ScopeScreen
+from xerotui.tui.screens.version_create import CreateVersionScreen
+from xerotui.tui.screens.version_rollback import RollbackScreen
+from xerotui.tui.screens.versions import VersionsScreen
+from xerotui.tui.widgets.jobs_table import JobsTable
 from xerotui.tui.widgets.model_table import ModelTable
 
 SCREENS: tuple[tuple[str, type[DOMNode]], ...] = (
@@ -26,4 +31,9 @@ SCREENS: tuple[tuple[str, type[DOMNode]], ...] = (
     ("Help (?)", HelpScreen),
     ("First run", FirstRunScreen),
     ("Connection problem", ConnectionProblemScreen),
+    ("Jobs (g j)", JobsScreen),
+    ("Jobs table", JobsTable),
+    ("Versions (v, g v)", VersionsScreen),
+    ("New version form", CreateVersionScreen),
+    ("Rollback form", RollbackScreen),
 )

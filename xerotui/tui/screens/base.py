@@ -44,6 +44,12 @@ class XeroScreen(SafeDispatch, Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "link", self._show_link, init=True)
+        self.host.jobs.changed.subscribe(self, self._show_jobs)
+        self._show_jobs(None)
+
+    def _show_jobs(self, _: object) -> None:
+        """The header's Jobs count follows the watches (any screen, any mode)."""
+        self.query_one(StatusHeader).show_jobs(len(self.host.jobs.running()))
 
     def _show_link(self, link: LinkState) -> None:
         self.query_one(StatusHeader).show_link(link)

@@ -28,6 +28,7 @@ from xerotui.tui.format import (
     status_text,
     yes_no,
 )
+from xerotui.tui.jobs_store import overlay
 from xerotui.tui.model_feed import FeedUpdate
 from xerotui.tui.sanitize import clean, one_line
 from xerotui.tui.screens.base import XeroScreen
@@ -116,6 +117,8 @@ class ModelDetailScreen(XeroScreen):
         Binding("c", "act('catalog')", "Catalog", id="detail.catalog", show=False),
         Binding("p", "act('probe')", "Probe", id="detail.probe", show=False),
         Binding("k", "act('capabilities')", "Capabilities", id="detail.capabilities", show=False),
+        Binding("r", "revalidate", "Revalidate", id="detail.revalidate"),
+        Binding("v", "versions", "Versions", id="detail.versions"),
     ]
 
     def __init__(self, model_id: str) -> None:
@@ -148,6 +151,22 @@ class ModelDetailScreen(XeroScreen):
         self.host.feed.changed.subscribe(self, self._on_feed)
         self.redraw()
         self.load()
+
+    def _on_feed(self, update: FeedUpdate) -> None:
+        """Deleted (here, by a bulk delete or elsewhere): close. A fresher copy reached the
+        feed (an edit, a share, a watch's poll, a promote): take the fields it carries, keep
+        the extended ones it does not (a list item has no description)."""
+        if self.model_id in update.removed:
+            if self.is_current:
+                self.dismiss()
+            return
+        if self.model is None or self.model_id not in update.updated | update.changed.keys():
+            return
+        fresh = self.session.inventory.get(self.model_id)
+        merged = overlay(self.model, fresh) if fresh is not None else None
+        if merged is not None:
+            self.model = merged
+            self.redraw()
 
     @work(group="detail", exclusive=True, exit_on_error=False, description="Loading model")
     async def load(self) -> None:
@@ -300,18 +319,14 @@ class ModelDetailScreen(XeroScreen):
         else:
             getattr(actions, name)(self.model_id)
 
-    def _on_feed(self, update: FeedUpdate) -> None:
-        """Deleted (here or by a bulk delete): close; changed (an edit, a share): redraw."""
-        if self.model_id in update.removed:
-            self.dismiss()
-        elif self.model_id in update.updated or self.model_id in update.changed:
-            fresh = self.session.inventory.get(self.model_id)
-            if fresh is not None:
-                self.model = fresh
-                self.redraw()
-
     def action_copy_id(self) -> None:
         self.host.copy(self.model_id, what="model id")
 
     def action_copy_curl(self, with_key: bool = False) -> None:
         self.host.copy_model_curl(self.model_id, with_key=with_key)
+
+    def action_revalidate(self) -> None:
+        self.host.jobs.revalidate.one(self.model_id)
+
+    def action_versions(self) -> None:
+        self.host.open_versions(self.model_id)

@@ -19,6 +19,9 @@ from xerotui.tui.widgets.model_table import COLUMNS, MARK, ModelTable, PageView
 from xerotui.tui.widgets.table_status import TableInfo, TableStatus
 
 FLASH_SECONDS = 3.0
+SPINNER_SECONDS = 0.5
+"""Spinner frames of rows in progress: 2 a second keeps 5 rows spinning under 2 % of a core
+(each frame repaints their rows; benchmarks/bench_jobs.py)."""
 NARROW = 100
 """Below this many columns the ID column folds away (the detail view and `y` still have it)."""
 LABELS = {c.key: c.label.lower() for c in COLUMNS}
@@ -51,6 +54,8 @@ class ModelsScreen(XeroScreen):
             id="models.copy_curl_key",
             show=False,
         ),
+        Binding("r", "revalidate", "Revalidate", id="models.revalidate"),
+        Binding("v", "versions", "Versions", id="models.versions"),
     ]
 
     def __init__(self) -> None:
@@ -65,6 +70,8 @@ class ModelsScreen(XeroScreen):
         self.flash: dict[str, float] = {}
         self.frame = 0
         self._availability: tuple[int, int, bool, bool] | None = None
+        self.watched: frozenset[str] = frozenset()
+        """Models under watch as last drawn."""
 
     # ------------------------------------------------------------------ layout
 
@@ -94,7 +101,8 @@ class ModelsScreen(XeroScreen):
         self.set_focus(self.table)
         self.host.session_changed.subscribe(self, self._on_session_changed)
         self.host.feed.changed.subscribe(self, self._on_inventory)
-        self.set_interval(0.12, self._tick, name="models-spinner")
+        self.host.jobs.changed.subscribe(self, self._on_jobs)
+        self.set_interval(SPINNER_SECONDS, self._tick, name="models-spinner")
         if self.host.session is None:
             return  # under the first-run screen until there is a connection
         if self.session.inventory.models:  # the first page (or more) is here: draw it now
@@ -112,6 +120,11 @@ class ModelsScreen(XeroScreen):
             self.recompute(keep=self.table.highlighted_id)
         else:
             self.show_status()  # more pages arrive behind a full first page
+
+    def _on_jobs(self, _: object) -> None:
+        """A watch started or ended: redraw the `⟳` markers (statuses come via the feed)."""
+        if self.host.jobs.watched_ids() != self.watched and self.host.session is not None:
+            self.render_page(keep=self.table.highlighted_id)
 
     def on_resize(self) -> None:
         if self.host.session is not None:
@@ -132,7 +145,8 @@ class ModelsScreen(XeroScreen):
         self.render_page(keep=self.table.highlighted_id)
 
     def _tick(self) -> None:
-        if self.table.animating and self.app.animation_level != "none":
+        """A spinner frame for the rows in progress, while the table can be seen."""
+        if self.is_current and self.table.animating and self.app.animation_level != "none":
             self.frame += 1
             self.table.tick(self.frame)
 
@@ -166,6 +180,7 @@ class ModelsScreen(XeroScreen):
         show_id = width >= NARROW
         full_ids = width >= (210 if self.wide else 136)
         name_width = None
+        self.watched = self.host.jobs.watched_ids()
         if not self.wide:
             name_width = ModelTable.name_width_for(width, rows, show_id=show_id, full_ids=full_ids)
         table.show_page(
@@ -180,6 +195,7 @@ class ModelsScreen(XeroScreen):
                 sort=self.sort,
                 descending=self.descending,
                 frame=self.frame if self.app.animation_level != "none" else None,
+                watched=self.watched,
             )
         )
         target = table.row_of(keep) if keep else None
@@ -267,7 +283,9 @@ class ModelsScreen(XeroScreen):
         if action == "page" and parameters:
             target = self.page + int(str(parameters[0]))
             return 0 <= target <= self.last_page  # hidden where there is no such page
-        if action in {"mark", "copy_id", "copy_curl"}:  # need a visible row
+        if action == "revalidate":  # the marks, else a visible row
+            return True if self.marks or self.table.highlighted_id else None
+        if action in {"mark", "copy_id", "copy_curl", "versions"}:  # need a visible row
             return True if self.table.highlighted_id else None
         return True
 
@@ -339,3 +357,11 @@ class ModelsScreen(XeroScreen):
         model_id = self.table.highlighted_id
         if model_id:
             self.host.copy_model_curl(model_id, with_key=with_key)
+
+    def action_revalidate(self) -> None:
+        self.host.jobs.revalidate.targets()
+
+    def action_versions(self) -> None:
+        model_id = self.table.highlighted_id
+        if model_id:
+            self.host.open_versions(model_id)

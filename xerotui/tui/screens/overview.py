@@ -1,4 +1,5 @@
-"""Overview (`g o`): counts by status, shared models, total size, newest models, connection."""
+"""Overview (`g o`): counts by status, shared models, total size, newest models (with their
+latest version), connection."""
 
 from __future__ import annotations
 
@@ -90,9 +91,11 @@ class OverviewScreen(XeroScreen):
         newest.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         newest.add_column(no_wrap=True)
         newest.add_column(no_wrap=True)
+        newest.add_column(no_wrap=True)
         for model in inventory.newest(8):
             newest.add_row(
                 one_line(model.name or model.id),
+                Text(one_line(model.version, limit=16), style="cyan"),
                 or_unknown(date_text, model.created),
                 status_text(model.status),
             )

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
 from textual._types import SegmentLines
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.coordinate import Coordinate
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist, RowKey
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
 
 from xerotui.api.schema import Model
 from xerotui.tui.format import (
@@ -54,6 +57,15 @@ FIELD_OF = {"size": "size_formatted", "context": "context_length",
             "parameters": "parameter_count", "shared": "is_shared"}  # fmt: skip
 """Column key -> the model field it shows (where they differ)."""
 NOWHERE = Coordinate(-1, -1)
+WATCHED = Text("⟳", style="bold yellow")
+WATCHED_MARKED = Text("⟳", style="bold magenta")
+"""The mark column of a model under watch (magenta: also marked)."""
+
+
+def _evict(cache: LRUCache[Any, Any], belongs: Callable[[Any], bool]) -> None:
+    keys = cache.keys()  # an LRUCache is not iterable itself
+    for key in [key for key in keys if belongs(key)]:
+        cache.discard(key)
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,8 @@ class PageView:
     show_id: bool = True
     name_width: int | None = None
     """Fixed width of the Name column (long names end in …); None sizes it to the names."""
+    watched: Collection[str] = ()
+    """Models under watch (a revalidation the user started): `⟳` in the mark column."""
 
 
 class ModelTable(SafeDispatch, DataTable[Text | str]):
@@ -123,12 +137,12 @@ class ModelTable(SafeDispatch, DataTable[Text | str]):
             self._layout = layout
         else:
             self.clear()
-        marks, flash = set(page.marks), set(page.flash)
+        marks, flash, watched = set(page.marks), set(page.flash), set(page.watched)
         for model in page.models:
-            self.add_row(
-                *self._cells(model, columns, model.id in marks, model.id in flash, page),
-                key=model.id,
-            )
+            cells = self._cells(model, columns, model.id in marks, model.id in flash, page)
+            if model.id in watched:
+                cells[0] = WATCHED_MARKED if model.id in marks else WATCHED
+            self.add_row(*cells, key=model.id)
         self._in_progress = [m for m in page.models if status_kind(m.status) == "progress"]
 
     def _cells(
@@ -243,6 +257,50 @@ class ModelTable(SafeDispatch, DataTable[Text | str]):
         return bool(self._in_progress)
 
     def tick(self, frame: int) -> None:
-        """Advance the spinner of in-progress rows without redrawing the page."""
-        for model in self._in_progress:
-            self.update_cell(model.id, "status", status_text(model.status, frame))
+        """Advance the spinner of in-progress rows, repainting only their status cells."""
+        self._set_quietly(
+            {model.id: status_text(model.status, frame) for model in self._in_progress}, "status"
+        )
+
+    def _set_quietly(self, values: dict[str, Text], column: str) -> None:
+        """`update_cell` of one column in a few rows, repainting only those rows.
+
+        DataTable's render caches all key on one update counter, which `update_cell` bumps:
+        each spinner frame re-rendered every row of the page (5 rows spinning cost ~45 %
+        of a core on the 2-core machine, benchmarks/bench_jobs.py). Here the values go in,
+        only those rows' cache entries go out, and only their regions are refreshed. Private
+        Textual state (Textual is pinned), guarded by tests/tui/test_tui_jobs.py
+        (test_the_spinner_repaints_only_its_rows); it goes with the Line-API table.
+        """
+        column_key = ColumnKey(column)
+        if column_key not in self._column_locations:
+            return
+        rows: dict[RowKey, int] = {}
+        lines: set[int] = set()
+        for row, value in values.items():
+            row_key = RowKey(row)
+            index = self._row_locations.get(row_key)
+            if index is None:
+                continue
+            self._data[row_key][column_key] = value
+            rows[row_key] = index
+            region = self._get_row_region(index)
+            lines.update(range(region.y, region.bottom))
+        if not rows:
+            return
+        indexes = set(rows.values())
+        _evict(self._cell_render_cache, lambda key: key[1] == column_key and key[0] in rows)
+        _evict(self._row_render_cache, lambda key: key[0] in rows)
+        _evict(self._row_renderable_cache, lambda key: key[1] in indexes)
+        _evict(self._line_cache, lambda key: key[0] in lines)
+        # One refresh per run of adjacent rows: one render pass each, no row in between.
+        width = max(self.size.width, self.virtual_size.width)
+        ordered = sorted(lines)
+        start = previous = ordered[0]
+        for line in [*ordered[1:], None]:
+            if line is not None and line == previous + 1:
+                previous = line
+                continue
+            self._refresh_region(Region(0, start, width, previous + 1 - start))
+            if line is not None:
+                start = previous = line

@@ -57,6 +57,8 @@ class StatusHeader(SafeDispatch, Horizontal):
         self.current = current
         self.keys = keys or {}
         """Chord name -> key, keymap overrides applied."""
+        self.jobs = 0
+        """Revalidations under watch (shown while there are any)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(" xerotui ", style="bold"), id="brand")
@@ -76,7 +78,14 @@ class StatusHeader(SafeDispatch, Horizontal):
             tabs.append(f" {chord.tab} ", style=style)
             tabs.append(f"g{self.keys.get(chord.name, chord.key)}", style="dim")
             tabs.append(" ")
+        if self.jobs:
+            tabs.append(f"⟳ {self.jobs} job{'s' if self.jobs != 1 else ''}", style="bold yellow")
         return tabs
+
+    def show_jobs(self, running: int) -> None:
+        if running != self.jobs:
+            self.jobs = running
+            self.query_one("#tabs", Static).update(self._tabs())
 
     def show_link(self, link: LinkState) -> None:
         dot, style = DOTS[link.kind]
