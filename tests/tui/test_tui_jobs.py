@@ -39,7 +39,7 @@ from xerotui.tui.format import SPINNER
 from xerotui.tui.screens.confirm import ConfirmScreen
 from xerotui.tui.screens.jobs import JobsScreen
 from xerotui.tui.screens.overview import OverviewScreen
-from xerotui.tui.session import Session, open_session
+from xerotui.tui.session import Session, SessionOpener
 from xerotui.tui.widgets.status_header import StatusHeader
 
 
@@ -184,7 +184,7 @@ async def test_failing_polls_do_not_end_a_watch(
     log = RequestLog()
     client = XeroClient(sandbox.base_url, sandbox.api_key, max_attempts=1, log=log)  # no retries
     session = Session(client, sandbox.api_key, profile="test", origin="test")
-    app = fast(XeroApp(session, Settings(refresh_interval=0), request_log=log))
+    app = fast(XeroApp(session, Settings(refresh_interval=0), opener=SessionOpener(log)))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await set_timings(sandbox, validation_seconds=2.0)
@@ -259,9 +259,7 @@ async def test_a_profile_switch_ends_the_old_profiles_watches_with_a_line(
         await settle(pilot)
         await set_timings(sandbox, validation_seconds=120)
         watch = await revalidate_row(pilot, model_id)
-        new = open_session(
-            sandbox.base_url, sandbox.api_key, profile="staging", origin="test", log=app.request_log
-        )
+        new = app.opener.open(sandbox.base_url, sandbox.api_key, profile="staging", origin="test")
         await app.connect(new).wait()
         await settle(pilot)
         assert watch.outcome is Outcome.ENDED
