@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
-import signal
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import events, work
+from textual import events
 from textual.app import App
 from textual.binding import BindingType
 from textual.reactive import var
@@ -22,9 +18,8 @@ from textual.worker import Worker
 
 from xerotui.api.errors import XeroError
 from xerotui.api.requestlog import RequestLog
-from xerotui.config import paths
-from xerotui.config.settings import Settings, save_settings
-from xerotui.launcher import SandboxProcess
+from xerotui.config.settings import Settings
+from xerotui.tui.app_shell import AppShell
 from xerotui.tui.chords import APP_BINDINGS, BY_NAME, CHORDS
 from xerotui.tui.commands import XeroCommands
 from xerotui.tui.host import Host
@@ -33,22 +28,10 @@ from xerotui.tui.link import LinkState
 from xerotui.tui.link_watch import LinkWatch
 from xerotui.tui.model_actions import ModelActions
 from xerotui.tui.model_feed import ModelFeed
-from xerotui.tui.safety import SafeApp
-from xerotui.tui.sanitize import one_line
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.session import Session, SessionOpener
-from xerotui.tui.terminal_watch import (
-    CHECK_SECONDS,
-    HARD_EXIT_SECONDS,
-    SIGNAL_EXIT_SECONDS,
-    TerminalWatch,
-    terminal_fd,
-)
-from xerotui.tui.terminal_watch import EXIT_CODE as TERMINAL_GONE
 from xerotui.tui.theme import DEFAULT_THEME, THEMES
 
-EXIT_SIGNALS = {signal.SIGTERM: 128 + 15, signal.SIGHUP: 128 + 1, signal.SIGINT: 0}
-"""Signal -> exit code (SIGINT, e.g. `kill -INT`, is a plain quit: ctrl+c is a key here)."""
 FIRST_PAGE_WAIT = 0.3
 """Seconds the first frame may wait for the first page (it is usually there already)."""
 
@@ -65,7 +48,7 @@ def lazy_screen(module: str, name: str) -> Callable[[], Screen[Any]]:
     return make
 
 
-class XeroApp(SafeApp):
+class XeroApp(AppShell):
     """The dashboard. Screens do the work; the app routes keys and owns the session."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -97,16 +80,12 @@ class XeroApp(SafeApp):
         *,
         opener: SessionOpener | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(settings)
         self.session = session
-        self.settings = settings
         self.opener = opener or SessionOpener(session.client.log if session else RequestLog())
         """How sessions of this run are opened (its request log, --dry-run, --read-only)."""
         self.request_log = self.opener.log
         self.session_changed: Signal[Session] = Signal(self, "session-changed")
-        self.sandboxes: list[SandboxProcess] = []
-        """Sandbox children this run started (--demo, the first-run screen): stopped at exit."""
-        self._settings_writer = ThreadPoolExecutor(1, thread_name_prefix="xerotui-settings")
         # Before any screen is built, so the first footer already shows the user's keys.
         self.set_keymap(settings.keymap)
         self.feed = ModelFeed(self)
@@ -132,37 +111,13 @@ class XeroApp(SafeApp):
         self.safety_net = True
         if self.settings.refresh_interval > 0:
             self.set_interval(self.settings.refresh_interval, self.feed.periodic)
-        # A terminated or hung-up dashboard exits cleanly (terminal restored, demo sandbox
-        # stopped); handled on the loop so a blocked select() wakes up for it.
-        loop = asyncio.get_running_loop()
-        for signum, code in EXIT_SIGNALS.items():
-            loop.add_signal_handler(signum, partial(self.end_now, code, signum != signal.SIGHUP))
-        fd = terminal_fd()
-        if fd is not None and not self.is_headless:
-            watch = TerminalWatch(fd, partial(self.end_now, TERMINAL_GONE, False))
-            self.set_interval(CHECK_SECONDS, watch.check, name="terminal-watch")
+        self.arm_exits()
         if self.settings.keymap:  # after the first frame: it imports every screen
             self.set_timer(0.5, self._check_keymap)
         if self.session is None:
             from xerotui.tui.screens.first_run import FirstRunScreen
 
             self.push_screen(FirstRunScreen())
-
-    def _check_keymap(self) -> None:
-        """A keymap id that names no binding does nothing (Textual ignores it): say so."""
-        from xerotui.config.keymap import unknown_ids
-        from xerotui.tui.keytable import binding_ids
-
-        unknown = unknown_ids(self.settings.keymap, binding_ids())
-        if unknown:
-            self.notify(
-                f"These ids in [settings.keymap] name no key of xerotui: {', '.join(unknown)}. "
-                "? lists every binding id.",
-                title="Configuration problem",
-                severity="warning",
-                timeout=12,
-                markup=False,
-            )
 
     # ------------------------------------------------------------------ session
 
@@ -207,14 +162,21 @@ class XeroApp(SafeApp):
         if isinstance(self.screen, ApiLogScreen):
             self.screen.filter_to(query)
 
+    def open_on_models(self, screen: Screen[Any], *, keep_detail: bool = False) -> None:
+        """Show `screen` over the models table (over a detail there, if `keep_detail`):
+        screens about models belong to the models mode, whatever mode asked."""
+
+        async def go() -> None:
+            if not keep_detail or self.current_mode != "models":
+                await self.action_goto("models")
+            self.push_screen(screen)
+
+        self.call_later(go)
+
     def open_detail(self, model_id: str) -> None:
         from xerotui.tui.screens.model_detail import ModelDetailScreen
 
-        async def go() -> None:
-            await self.action_goto("models")
-            self.push_screen(ModelDetailScreen(model_id))
-
-        self.call_later(go)
+        self.open_on_models(ModelDetailScreen(model_id))
 
     def action_open_detail(self) -> None:
         if self.feed.highlighted is None:
@@ -226,12 +188,7 @@ class XeroApp(SafeApp):
         """The version timeline, over the models mode (and over a detail shown there)."""
         from xerotui.tui.screens.versions import VersionsScreen
 
-        async def go() -> None:
-            if self.current_mode != "models":
-                await self.action_goto("models")
-            self.push_screen(VersionsScreen(model_id))
-
-        self.call_later(go)
+        self.open_on_models(VersionsScreen(model_id), keep_detail=True)
 
     def action_open_versions(self) -> None:
         if self.feed.highlighted is None:
@@ -292,101 +249,11 @@ class XeroApp(SafeApp):
 
     # ------------------------------------------------------------------ services
 
-    def copy(self, text: str, *, what: str, preview: str | None = None) -> None:
-        """Copy to the clipboard (OSC 52 works over SSH and tmux) and say what was copied."""
-        self.copy_to_clipboard(text)
-        shown = one_line(text if preview is None else preview, limit=60)
-        self.notify(shown, title=f"Copied {what}", timeout=4, markup=False)
-
-    def copy_model_curl(self, model_id: str, *, with_key: bool = False) -> None:
-        """ "Copy as curl": the key masked; `with_key` asks first, then copies it whole."""
-        session = self.session
-        if session is None:
-            return
-        if not with_key:
-            command = session.client.model_curl(model_id)
-            self.copy(command, what="curl command (key masked)")
-            return
-        from xerotui.tui.screens.confirm import ConfirmScreen
-
-        def chosen(go: bool | None) -> None:
-            if go and self.session is session:
-                self.copy(
-                    session.client.model_curl(model_id, reveal=True),
-                    what="curl command WITH your API key",
-                    preview="The API key is in the clipboard: paste it only where it is safe.",
-                )
-
-        self.push_screen(
-            ConfirmScreen(
-                "Copy the curl command with your API key?",
-                "The clipboard will hold your whole API key: anything that can read the "
-                "clipboard (or your terminal's history) can use it. y copies it with the key "
-                "masked instead.",
-                confirm="Copy with key",
-            ),
-            chosen,
-        )
-
-    def deliver_screenshot(
-        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
-    ) -> str | None:
-        """The palette's "Screenshot": an SVG in xerotui's screenshots folder (made if
-        missing); the toast says where it went, or why it could not be saved."""
-        folder = Path(path) if path else paths.screenshots_dir()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            saved = self.save_screenshot(filename, str(folder), time_format)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            self.notify(
-                f"Could not save the screenshot in {folder}: {reason}.",
-                title="Screenshot",
-                severity="error",
-                markup=False,
-            )
-            return None
-        self.notify(f"Saved to {saved}", title="Screenshot", markup=False)
-        return None
-
-    def adopt_sandbox(self, process: SandboxProcess) -> None:
-        self.sandboxes.append(process)
-
-    def stop_sandboxes(self) -> None:
-        for process in self.sandboxes:
-            process.stop()
-
-    def end_now(self, return_code: int, terminal_alive: bool) -> None:
-        """A signal, or the terminal went away: exit, and if the shutdown stalls (it may
-        write to a dead terminal), end the process anyway — within about a second when the
-        terminal is gone."""
-        seconds = SIGNAL_EXIT_SECONDS if terminal_alive else HARD_EXIT_SECONDS
-        TerminalWatch.arm_hard_exit(self.stop_sandboxes, return_code, seconds)
-        self.exit(return_code=return_code)
-
     def show_problem(self, error: XeroError, retry: Callable[[], object]) -> None:
         self.links.problem(error, retry)
 
-    def save_settings(self, **changes: Any) -> None:
-        self.settings = self.settings.model_copy(update=changes)
-        self._write_settings(self.settings)
-
-    @work(group="settings", exit_on_error=False, description="Saving settings")
-    async def _write_settings(self, settings: Settings) -> None:
-        # One writer thread: writes land in the order they were made, so the file ends with
-        # the last choice (the theme picker changes the theme on every row it passes).
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._settings_writer, save_settings, settings)
-
-    def watch_theme(self, theme: str) -> None:
-        if self.safety_net and theme != self.settings.theme:
-            self.save_settings(theme=theme)
-
     async def on_unmount(self) -> None:
-        loop = asyncio.get_running_loop()
-        for signum in EXIT_SIGNALS:
-            loop.remove_signal_handler(signum)
-        self._settings_writer.shutdown(wait=True)  # the last choice is on disk before exit
+        self.close_shell()
         self.feed.close()
         await self.jobs.aclose()
         if self.session is not None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from textual.message_pump import MessagePump
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
     from textual.signal import Signal
     from textual.worker import Worker
 
@@ -59,13 +60,13 @@ class Host(Protocol):
     def copy(self, text: str, *, what: str, preview: str | None = None) -> None:
         """Copy to the clipboard (OSC 52) and say in a toast what was copied."""
 
-    def copy_model_curl(self, model_id: str, *, with_key: bool = False) -> None:
-        """The model's GET as a curl command: key masked, or whole after a confirmation."""
-
     def connect(self, session: Session) -> Worker[None]:
         """Switch to a new session (profile switch, first run)."""
 
     def open_detail(self, model_id: str) -> None: ...
+
+    def open_on_models(self, screen: Screen[Any], *, keep_detail: bool = False) -> None:
+        """Show `screen` over the models table (over a detail there, if `keep_detail`)."""
 
     async def show_log(self, query: str = "") -> None:
         """The API log, filtered to `query`."""

@@ -87,6 +87,36 @@ class ModelActions:
             return
         self.app.push_screen(EditModelScreen(model))
 
+    def copy_curl(self, model_id: str, *, with_key: bool = False) -> None:
+        """ "Copy as curl": the key masked; `with_key` asks first, then copies it whole."""
+        session = self.host.session
+        if session is None:
+            return
+        if not with_key:
+            command = session.client.model_curl(model_id)
+            self.host.copy(command, what="curl command (key masked)")
+            return
+        from xerotui.tui.screens.confirm import ConfirmScreen
+
+        def chosen(go: bool | None) -> None:
+            if go and self.host.session is session:
+                self.host.copy(
+                    session.client.model_curl(model_id, reveal=True),
+                    what="curl command WITH your API key",
+                    preview="The API key is in the clipboard: paste it only where it is safe.",
+                )
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Copy the curl command with your API key?",
+                "The clipboard will hold your whole API key: anything that can read the "
+                "clipboard (or your terminal's history) can use it. y copies it with the key "
+                "masked instead.",
+                confirm="Copy with key",
+            ),
+            chosen,
+        )
+
     # ------------------------------------------------------------------ delete
 
     def delete(self, ids: list[str] | None = None) -> None:
@@ -298,7 +328,7 @@ class ModelActions:
         if chosen is not None:
             from xerotui.tui.screens.catalog import CatalogScreen
 
-            self.app.push_screen(CatalogScreen(chosen))
+            self.host.open_on_models(CatalogScreen(chosen), keep_detail=True)
 
     def probe(self, model_id: str | None = None) -> None:
         chosen = self._one(model_id)
@@ -320,4 +350,4 @@ class ModelActions:
     def recommendations(self) -> None:
         from xerotui.tui.screens.recommendations import RecommendationsScreen
 
-        self.app.push_screen(RecommendationsScreen())
+        self.host.open_on_models(RecommendationsScreen())

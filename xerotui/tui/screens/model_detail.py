@@ -323,7 +323,7 @@ class ModelDetailScreen(XeroScreen):
         self.host.copy(self.model_id, what="model id")
 
     def action_copy_curl(self, with_key: bool = False) -> None:
-        self.host.copy_model_curl(self.model_id, with_key=with_key)
+        self.host.actions.copy_curl(self.model_id, with_key=with_key)
 
     def action_revalidate(self) -> None:
         self.host.jobs.revalidate.one(self.model_id)

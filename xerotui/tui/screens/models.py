@@ -356,7 +356,7 @@ class ModelsScreen(XeroScreen):
     def action_copy_curl(self, with_key: bool = False) -> None:
         model_id = self.table.highlighted_id
         if model_id:
-            self.host.copy_model_curl(model_id, with_key=with_key)
+            self.host.actions.copy_curl(model_id, with_key=with_key)
 
     def action_revalidate(self) -> None:
         self.host.jobs.revalidate.targets()
