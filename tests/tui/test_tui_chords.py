@@ -11,12 +11,18 @@ from xerotui.config.settings import Settings
 from xerotui.launcher import SandboxInfo
 from xerotui.tui.chords import CHORDS, Chord
 from xerotui.tui.screens.api_log import ApiLogScreen
+from xerotui.tui.screens.capabilities import CapabilitiesScreen
+from xerotui.tui.screens.catalog import CatalogScreen
+from xerotui.tui.screens.confirm import ConfirmScreen
 from xerotui.tui.screens.connection import ConnectionScreen
+from xerotui.tui.screens.edit_model import EditModelScreen
 from xerotui.tui.screens.help import HelpScreen
 from xerotui.tui.screens.jobs import JobsScreen
 from xerotui.tui.screens.model_detail import ModelDetailScreen
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.screens.overview import OverviewScreen
+from xerotui.tui.screens.probe import ProbeScreen
+from xerotui.tui.screens.recommendations import RecommendationsScreen
 from xerotui.tui.screens.scope import ScopeScreen
 from xerotui.tui.screens.versions import VersionsScreen
 from xerotui.tui.screens.which_key import NO_MODEL, WhichKeyScreen
@@ -33,6 +39,15 @@ LANDS_ON = {
     "revalidate": (ScopeScreen, "scope"),  # an action: it stays where it was pressed
     "versions": (VersionsScreen, "models"),
     "jobs": (JobsScreen, "jobs"),
+    # model actions open their dialog where they were asked; model screens open on models
+    "edit": (EditModelScreen, "scope"),
+    "delete": (ConfirmScreen, "scope"),
+    "share": (ScopeScreen, "scope"),
+    "unshare": (ScopeScreen, "scope"),
+    "catalog": (CatalogScreen, "models"),
+    "probe": (ProbeScreen, "scope"),
+    "capabilities": (CapabilitiesScreen, "scope"),
+    "recommend": (RecommendationsScreen, "models"),
 }
 
 

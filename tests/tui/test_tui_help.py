@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widget import Widget
 from tui_helpers import MakeApp, settle
-from tui_probe import SIZE, grid_rows
+from tui_probe import grid_rows
 
 from xerotui.config.settings import Settings
 from xerotui.tui.app import XeroApp
@@ -16,6 +16,9 @@ from xerotui.tui.chords import CHORDS
 from xerotui.tui.screens.api_log import ApiLogScreen
 from xerotui.tui.screens.help import HelpScreen
 from xerotui.tui.screens.models import ModelsScreen
+
+SIZE = (160, 44)
+"""Wide enough for the binding ids (they show from 140 columns)."""
 
 Group = dict[str, list[str]]  # binding id (or description) -> [key, description]
 
@@ -54,6 +57,10 @@ MODELS_KEYS = {
     "models.copy_id": ["y", "Copy id"],
     "models.copy_curl": ["Y", "Copy curl"],
     "models.copy_curl_key": ["^y", "Curl with key"],
+    "models.edit": ["e", "Edit"],
+    "models.delete": ["d", "Delete"],
+    "models.revalidate": ["r", "Revalidate"],
+    "models.versions": ["v", "Versions"],
 }
 
 

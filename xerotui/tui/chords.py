@@ -64,13 +64,13 @@ CHORDS: tuple[Chord, ...] = (
     Chord("e", "log", "app.goto('log')", "API log", "Error Responses", tab="Log"),
     Chord("t", "scope", "app.goto('scope')", "Scope table", "Scope Table", tab="Scope"),
     Chord("j", "jobs", "app.goto('jobs')", "Jobs (revalidations)", "revalidate --wait", tab="Jobs"),
-    Chord("p", "probe", "app.act('probe')", "Probe capabilities", "models probe", True, verb=ACT),
+    Chord("p", "probe", "app.act('probe')", "Probe capabilities", "xeroctl probe", True, verb=ACT),
     Chord(
         "k",
         "capabilities",
         "app.act('capabilities')",
         "Set capabilities",
-        "models set-capabilities",
+        "xeroctl set-capabilities",
         needs_model=True,
     ),
     Chord(
@@ -78,7 +78,7 @@ CHORDS: tuple[Chord, ...] = (
         "recommend",
         "app.act('recommendations')",
         "Workspace recommendations",
-        "models recommend-for-workspace",
+        "xeroctl recommend",
     ),
 )
 

@@ -14,7 +14,7 @@ from xerotui.tui.chords import CHORDS
 from xerotui.tui.keytable import KeyRow
 from xerotui.tui.safety import SafeDispatch
 
-WIDE_ENOUGH_FOR_IDS = 110
+WIDE_ENOUGH_FOR_IDS = 140
 """Below this many columns the binding ids are left out (the actions need the room)."""
 
 
@@ -114,9 +114,9 @@ class HelpScreen(SafeDispatch, ModalScreen[None]):
         with_ids = self.app.size.width >= WIDE_ENOUGH_FOR_IDS
         table = Table(title=title, title_justify="left", title_style="bold", box=None, expand=True)
         table.add_column("key", style="bold magenta", width=9, no_wrap=True)
-        table.add_column("action", ratio=1)
+        table.add_column("action", ratio=1, no_wrap=True, overflow="ellipsis")
         if not rows:  # the chord table has a docs column
-            table.add_column("docs", style="dim", ratio=1)
+            table.add_column("docs", style="dim", ratio=1, no_wrap=True, overflow="ellipsis")
         if with_ids:
             table.add_column("id", style="dim", no_wrap=True)
         table.show_header = False

@@ -27,7 +27,7 @@ class WhichKeyScreen(SafeDispatch, ModalScreen[str | None]):
         align: right bottom;
     }
     WhichKeyScreen #which-key {
-        width: 66;
+        width: 76;
         height: auto;
         margin: 0 2 2 0;
         padding: 0 2;
