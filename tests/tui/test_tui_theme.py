@@ -12,7 +12,7 @@ from tui_probe import SIZE
 from xerotui.config import paths
 from xerotui.config import settings as settings_module
 from xerotui.config.settings import Settings, load_settings
-from xerotui.tui import app as app_module
+from xerotui.tui import app_shell as app_module
 from xerotui.tui.theme import DEFAULT_THEME
 
 
