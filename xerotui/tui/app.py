@@ -24,6 +24,7 @@ from xerotui.api.errors import XeroError
 from xerotui.api.requestlog import RequestLog
 from xerotui.config.settings import Settings, save_settings
 from xerotui.launcher import SandboxProcess
+from xerotui.tui.chat_store import ChatStore
 from xerotui.tui.chords import APP_BINDINGS, BY_NAME, CHORDS
 from xerotui.tui.commands import XeroCommands
 from xerotui.tui.host import Host
@@ -102,6 +103,7 @@ class XeroApp(SafeApp):
         """Sandbox children this run started (--demo, the first-run screen): stopped at exit."""
         self._settings_writer = ThreadPoolExecutor(1, thread_name_prefix="xerotui-settings")
         self.feed = ModelFeed(self)
+        self.chat = ChatStore(self)
         self.links = LinkWatch(self, self._show_link)
         for theme in THEMES:
             self.register_theme(theme)
@@ -135,6 +137,8 @@ class XeroApp(SafeApp):
             from xerotui.tui.screens.first_run import FirstRunScreen
 
             self.push_screen(FirstRunScreen())
+        else:
+            self.call_after_refresh(self.chat.start)  # `--chat SLUG`
 
     # ------------------------------------------------------------------ session
 
@@ -149,6 +153,7 @@ class XeroApp(SafeApp):
     async def _switch(self, session: Session) -> None:
         old, self.session = self.session, session
         self.feed.reset()  # the old session's loads stop before its client closes
+        self.chat.reset()  # and its chat answer
         self.links.announce(session)
         self.session_changed.publish(session)
         # The models screen, nothing pushed on it; every other screen is rebuilt on demand
@@ -220,6 +225,10 @@ class XeroApp(SafeApp):
             self.action_help()
         elif name in BY_NAME:
             await self.run_action(BY_NAME[name].action)
+
+    def action_chat(self) -> None:
+        """g i: the chat pane beside the current screen, focused."""
+        self.chat.show()
 
     def chord_keys(self) -> dict[str, str]:
         return {c.name: self.settings.keymap.get(c.binding_id, c.key) for c in CHORDS}

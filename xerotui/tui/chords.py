@@ -42,6 +42,7 @@ CHORDS: tuple[Chord, ...] = (
     Chord("d", "detail", "app.open_detail", "Model detail", "Get Model Details", needs_model=True),
     Chord("e", "log", "app.goto('log')", "API log", "Error Responses", tab="Log"),
     Chord("t", "scope", "app.goto('scope')", "Scope table", "Scope Table", tab="Scope"),
+    Chord("i", "chat", "app.chat", "Chat with an endpoint", "xeroctl chat --interactive"),
 )
 
 BY_NAME: dict[str, Chord] = {chord.name: chord for chord in CHORDS}

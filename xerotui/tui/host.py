@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from xerotui.api.requestlog import RequestLog
     from xerotui.config.settings import Settings
     from xerotui.launcher import SandboxProcess
+    from xerotui.tui.chat_store import ChatStore
     from xerotui.tui.model_feed import ModelFeed
     from xerotui.tui.session import Session
 
@@ -40,6 +41,10 @@ class Host(Protocol):
     @property
     def feed(self) -> ModelFeed:
         """The model list, its loads and the selection (highlighted model, marks)."""
+
+    @property
+    def chat(self) -> ChatStore:
+        """The chat: sessions, the stream, the pane beside the screens."""
 
     @property
     def session_changed(self) -> Signal[Session]: ...
