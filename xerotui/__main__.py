@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from xerotui import __version__
+
+if TYPE_CHECKING:
+    from xerotui.api.chat_options import ChatOptions
 
 
 def parser() -> argparse.ArgumentParser:
@@ -28,6 +32,9 @@ def parser() -> argparse.ArgumentParser:
         "profile or XEROTIER_API_KEY",
     )
     p.add_argument("--version", action="version", version=f"xerotui {__version__}")
+    from xerotui.chat_flags import add_chat_flags
+
+    add_chat_flags(p)
     return p
 
 
@@ -36,7 +43,7 @@ def fail(message: str) -> int:
     return 2
 
 
-def run_tui(args: argparse.Namespace) -> int:
+def run_tui(args: argparse.Namespace, chat: ChatOptions | None = None) -> int:
     # Cheap first (stdlib and our config code): find the connection and put the network to
     # work — the first page request, or the demo sandbox starting — while the heavy imports
     # (Textual, httpx, pydantic: ~0.3 s) run.
@@ -65,8 +72,11 @@ def run_tui(args: argparse.Namespace) -> int:
         log = RequestLog()
         settings = load_settings()
         session: Session | None = None
+        announced: list[str] = []
         if demo is not None:
-            session = open_demo_session(demo.wait_ready(), log)
+            info = demo.wait_ready()
+            announced = list(info.endpoints)
+            session = open_demo_session(info, log)
         elif connection is not None:
             session = open_session(
                 connection.base_url,
@@ -86,6 +96,10 @@ def run_tui(args: argparse.Namespace) -> int:
     app = XeroApp(session, settings, request_log=log)
     if demo is not None:
         app.adopt_sandbox(demo)
+    app.chat.announce(announced)
+    app.chat.dry_run = bool(getattr(args, "dry_run", False))
+    if chat is not None:
+        app.chat.start_with(chat)
     try:
         app.run()
     finally:
@@ -106,7 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         from xerotui.sandbox.cli import main as sandbox_main
 
         return sandbox_main(args[1:])
-    return run_tui(parser().parse_args(args))
+    from xerotui.chat_flags import chat_options
+
+    cli = parser()
+    parsed = cli.parse_args(args)
+    return run_tui(parsed, chat_options(parsed, cli))
 
 
 if __name__ == "__main__":
