@@ -160,6 +160,25 @@ async def test_readline_keys_and_ctrl_j_for_a_newline(make_app: MakeApp) -> None
         assert '"content": "def\\necond line"' in notes(dock)[-1]
 
 
+async def test_keys_typed_in_a_burst_keep_their_order(make_app: MakeApp) -> None:
+    """Keys that arrive together (a fast typist, tmux send-keys) are handled in order:
+    ctrl+j and enter act where they were typed, not after the keys behind them."""
+    from textual import events
+
+    app = make_app()
+    app.chat.dry_run = True
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dock = await open_chat(pilot)
+        burst = [("a", "a"), ("ctrl+j", "\n"), ("b", "b"), ("enter", "\r"), ("c", "c")]
+        for key, character in burst:
+            app.post_message(events.Key(key, character))
+        await wait_until(pilot, lambda: bool(notes(dock)), what="the dry run")
+        await pilot.pause()
+        assert '"content": "a\\nb"' in notes(dock)[-1]  # sent: what came before enter
+        assert dock.input.text == "c"  # typed after enter: the next question
+
+
 async def test_ctrl_d_on_an_empty_prompt_ends_the_chat_with_the_total_usage(
     make_app: MakeApp,
 ) -> None:

@@ -280,8 +280,8 @@ class ChatDock(SafeDispatch, Vertical):
     @on(ChatInput.Submitted)
     def _submitted(self, message: ChatInput.Submitted) -> None:
         result = self.prompt.submit(message.text)
-        if result.accepted:
-            self.input.set_text("")
+        if not result.accepted and not self.input.text:
+            self.input.set_text(message.text)  # not used: back in the prompt
         if result.action == "options":
             self.action_options()
         elif result.action == "stored":

@@ -26,6 +26,7 @@ from xerotui.api.chat_input import InputHistory
 from xerotui.tui.safety import SafeDispatch
 
 Completer = Callable[[str], list[str]]
+NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 
 
 class ChatInput(SafeDispatch, TextArea):
@@ -91,9 +92,17 @@ class ChatInput(SafeDispatch, TextArea):
         self._cycle_index = 0
 
     async def _on_key(self, event: events.Key) -> None:
+        """Enter and the newline keys act here, in the order keys arrive: as bindings they
+        would run only once the key has bubbled up to the app, after the keys typed right
+        behind it (a burst, a fast typist) have already been inserted."""
         if event.key == "enter":
-            # TextArea would insert a newline; let it bubble to the `send` binding instead.
+            event.stop()
+            event.prevent_default()  # TextArea would insert a newline
+            self.action_send()
+        elif event.key in NEWLINE_KEYS:
+            event.stop()
             event.prevent_default()
+            self.action_newline()
 
     def set_text(self, text: str, *, cycling: bool = False) -> None:
         """Replace the prompt's text, the cursor at its end (``cycling``: Tab's next
@@ -117,7 +126,11 @@ class ChatInput(SafeDispatch, TextArea):
     # ------------------------------------------------------------------ actions
 
     def action_send(self) -> None:
-        self.post_message(self.Submitted(self.text))
+        """Hand the text over and empty the prompt at once (the pane puts the text back if
+        it cannot be used), so what is typed next starts a new line."""
+        text = self.text
+        self.set_text("")
+        self.post_message(self.Submitted(text))
 
     def action_newline(self) -> None:
         self.insert("\n")
