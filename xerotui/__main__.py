@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from xerotui import __version__
+
+if TYPE_CHECKING:
+    from xerotui.api.chat_options import ChatOptions
 
 
 def parser() -> argparse.ArgumentParser:
@@ -36,6 +40,9 @@ def parser() -> argparse.ArgumentParser:
         "--read-only", action="store_true", help="refuse every change to models and versions"
     )
     p.add_argument("--version", action="version", version=f"xerotui {__version__}")
+    from xerotui.chat_flags import add_chat_flags
+
+    add_chat_flags(p)
     return p
 
 
@@ -44,7 +51,7 @@ def fail(message: str) -> int:
     return 2
 
 
-def run_tui(args: argparse.Namespace) -> int:
+def run_tui(args: argparse.Namespace, chat: ChatOptions | None = None) -> int:
     # Cheap first (stdlib and our config code): find the connection and put the network to
     # work — the first page request, or the demo sandbox starting — while the heavy imports
     # (Textual, httpx, pydantic: ~0.3 s) run.
@@ -73,8 +80,11 @@ def run_tui(args: argparse.Namespace) -> int:
         opener = SessionOpener(RequestLog(), dry_run=args.dry_run, read_only=args.read_only)
         settings = load_settings()
         session: Session | None = None
+        announced: list[str] = []
         if demo is not None:
-            session = opener.demo(demo.wait_ready())
+            info = demo.wait_ready()
+            announced = list(info.endpoints)
+            session = opener.demo(info)
         elif connection is not None:
             session = opener.open(
                 connection.base_url,
@@ -93,6 +103,10 @@ def run_tui(args: argparse.Namespace) -> int:
     app = XeroApp(session, settings, opener=opener)
     if demo is not None:
         app.adopt_sandbox(demo)
+    app.chat.announce(announced)
+    app.chat.dry_run = args.dry_run
+    if chat is not None:
+        app.chat.start_with(chat)
     try:
         app.run()
     finally:
@@ -113,7 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         from xerotui.sandbox.cli import main as sandbox_main
 
         return sandbox_main(args[1:])
-    return run_tui(parser().parse_args(args))
+    from xerotui.chat_flags import chat_options
+
+    cli = parser()
+    parsed = cli.parse_args(args)
+    return run_tui(parsed, chat_options(parsed, cli))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from xerotui.tui.screens.recommendations import RecommendationsScreen
 from xerotui.tui.screens.scope import ScopeScreen
 from xerotui.tui.screens.versions import VersionsScreen
 from xerotui.tui.screens.which_key import NO_MODEL, WhichKeyScreen
+from xerotui.tui.widgets.chat_dock import ChatDock
 
 # Where each chord must land: (screen class, app mode). A chord added to CHORDS without a
 # line here fails test_every_chord_lands_on_its_screen with a KeyError — on purpose.
@@ -48,6 +49,7 @@ LANDS_ON = {
     "probe": (ProbeScreen, "scope"),
     "capabilities": (CapabilitiesScreen, "scope"),
     "recommend": (RecommendationsScreen, "models"),
+    "chat": (ScopeScreen, "scope"),  # the chat pane opens beside the screen that is up
 }
 
 
@@ -78,6 +80,8 @@ async def test_every_chord_lands_on_its_screen(
         assert isinstance(app.screen, screen_class), app.screen_stack
         assert app.current_mode == mode
         assert not any(isinstance(s, WhichKeyScreen) for s in app.screen_stack)
+        if chord.name == "chat":
+            assert app.screen.query_one(ChatDock).picker.input.has_focus
         if chord.name == "detail":
             assert app.screen.model_id == chosen["id"]
             assert app.screen.loaded

@@ -46,7 +46,9 @@ async def open_help(app: XeroApp, pilot: Pilot[Any]) -> HelpScreen:
     return screen
 
 
+CHAT_KEY = {"chat.focus": ["^o", "Chat"]}  # every screen's: into the chat pane and back
 MODELS_KEYS = {
+    **CHAT_KEY,
     "models.filter": ["/", "Filter"],
     "models.mark": ["space", "Mark"],
     "models.mark_all": ["a", "Mark all"],
@@ -77,7 +79,9 @@ async def test_help_lists_the_screen_keys_the_global_keys_and_every_chord(
         # the screen's own keys, live: no filter is active, so "clear filter" is not offered,
         # and the 43 models fit one page, so the paging keys are not either
         assert by_id(tables["This screen — Models"]) == MODELS_KEYS
-        assert {b.id for b in Binding.make_bindings(ModelsScreen.BINDINGS)} - set(MODELS_KEYS) == {
+        assert {b.id for b in Binding.make_bindings(ModelsScreen.BINDINGS)} - set(
+            MODELS_KEYS
+        ) - set(CHAT_KEY) == {
             "models.clear_filter",
             "models.page_prev",
             "models.page_next",
@@ -130,6 +134,7 @@ async def test_help_on_the_api_log_lists_the_log_keys(make_app: MakeApp) -> None
         help_screen = await open_help(app, pilot)
         here = by_id(groups(help_screen)["This screen — API log"])
         assert here == {
+            **CHAT_KEY,
             "log.errors": ["e", "Errors only"],
             "log.filter": ["/", "Filter"],
             "log.copy_request_id": ["y", "Copy request id"],

@@ -20,6 +20,7 @@ from xerotui.api.errors import XeroError
 from xerotui.api.requestlog import RequestLog
 from xerotui.config.settings import Settings
 from xerotui.tui.app_shell import AppShell
+from xerotui.tui.chat_store import ChatStore
 from xerotui.tui.chords import APP_BINDINGS, BY_NAME, CHORDS
 from xerotui.tui.commands import XeroCommands
 from xerotui.tui.host import Host
@@ -91,6 +92,7 @@ class XeroApp(AppShell):
         self.feed = ModelFeed(self)
         self.actions = ModelActions(self)
         self.jobs = JobsStore(self)
+        self.chat = ChatStore(self)
         self.links = LinkWatch(self, self._show_link)
         self.feed.on_busy = self.links.busy
         for theme in THEMES:
@@ -118,6 +120,8 @@ class XeroApp(AppShell):
             from xerotui.tui.screens.first_run import FirstRunScreen
 
             self.push_screen(FirstRunScreen())
+        else:
+            self.call_after_refresh(self.chat.start)  # `--chat SLUG`
 
     # ------------------------------------------------------------------ session
 
@@ -133,6 +137,7 @@ class XeroApp(AppShell):
         old, self.session = self.session, session
         self.feed.reset()  # the old session's loads stop before its client closes
         await self.jobs.switch(old, session)  # and its watches end, saying why
+        self.chat.reset()  # and its chat answer
         self.links.announce(session)
         self.session_changed.publish(session)
         # The models screen, nothing pushed on it; every other screen is rebuilt on demand
@@ -235,6 +240,10 @@ class XeroApp(AppShell):
             self.action_help()
         elif name in BY_NAME:
             await self.run_action(BY_NAME[name].action)
+
+    def action_chat(self) -> None:
+        """g i: the chat pane beside the current screen, focused."""
+        self.chat.show()
 
     def chord_keys(self) -> dict[str, str]:
         return {c.name: self.settings.keymap.get(c.binding_id, c.key) for c in CHORDS}

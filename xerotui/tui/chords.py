@@ -63,6 +63,7 @@ CHORDS: tuple[Chord, ...] = (
     Chord("v", "versions", "app.open_versions", "Versions timeline", "Model Versions", True),
     Chord("e", "log", "app.goto('log')", "API log", "Error Responses", tab="Log"),
     Chord("t", "scope", "app.goto('scope')", "Scope table", "Scope Table", tab="Scope"),
+    Chord("i", "chat", "app.chat", "Chat with an endpoint", "xeroctl chat --interactive"),
     Chord("j", "jobs", "app.goto('jobs')", "Jobs (revalidations)", "revalidate --wait", tab="Jobs"),
     Chord("p", "probe", "app.act('probe')", "Probe capabilities", "xeroctl probe", True, verb=ACT),
     Chord(

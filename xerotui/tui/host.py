@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from xerotui.api.requestlog import RequestLog
     from xerotui.config.settings import Settings
     from xerotui.launcher import SandboxProcess
+    from xerotui.tui.chat_store import ChatStore
     from xerotui.tui.jobs_store import JobsStore
     from xerotui.tui.model_actions import ModelActions
     from xerotui.tui.model_feed import ModelFeed
@@ -47,6 +48,10 @@ class Host(Protocol):
     @property
     def feed(self) -> ModelFeed:
         """The model list, its loads and the selection (highlighted model, marks)."""
+
+    @property
+    def chat(self) -> ChatStore:
+        """The chat: sessions, the stream, the pane beside the screens."""
 
     @property
     def session_changed(self) -> Signal[Session]: ...

@@ -36,6 +36,8 @@ def _display(key: str) -> str:
         "space": "space",
         "left_square_bracket": "[",
         "right_square_bracket": "]",
+        "less_than_sign": "<",
+        "greater_than_sign": ">",
         "escape": "esc",
         "enter": "enter",
     }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from xerotui.tui.host import Host, host
@@ -18,10 +20,14 @@ if TYPE_CHECKING:
 
 
 class XeroScreen(SafeDispatch, Screen[None]):
-    """Base of the full screens. Subclasses implement `compose_body`."""
+    """Base of the full screens. Subclasses implement `compose_body`. Each can show the
+    chat pane (a dock the chat store mounts at its right; `g i`, ctrl+o)."""
 
     TITLE: ClassVar[str] = ""
     MODE: ClassVar[str] = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "chat_focus", "Chat", id="chat.focus"),
+    ]
 
     @property
     def host(self) -> Host:
@@ -53,3 +59,12 @@ class XeroScreen(SafeDispatch, Screen[None]):
 
     def _show_link(self, link: LinkState) -> None:
         self.query_one(StatusHeader).show_link(link)
+
+    @on(events.ScreenResume)
+    def _place_chat(self) -> None:
+        """Back on screen: show the chat pane as the chat store has it now."""
+        self.host.chat.place(self)
+
+    def action_chat_focus(self) -> None:
+        """ctrl+o: into the chat pane (opening it) and back."""
+        self.host.chat.switch_focus(self)
