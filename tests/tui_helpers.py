@@ -9,6 +9,7 @@ import httpx
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widget import Widget
 
 from xerotui.api.requestlog import RequestLog
 from xerotui.config.settings import Settings
@@ -51,6 +52,11 @@ def build_app(
 def current_screen(app: App[Any]) -> Screen[Any]:
     """The app's screen now (a fresh read: no narrowing left from an earlier isinstance)."""
     return app.screen
+
+
+def current_focus(app: App[Any]) -> Widget | None:
+    """The focused widget now (a fresh read, as current_screen)."""
+    return app.focused
 
 
 async def settle(pilot: Pilot[Any]) -> None:

@@ -24,7 +24,7 @@ SIZE = (100, 30)
 FOOTER = re.compile(r"-- 7 tokens in \d+\.\ds \(\d+\.\d tok/s\) · first token in \d\.\d\ds")
 
 
-def session_of(app: Any) -> ChatSession:
+def session_of(app: PaneHost) -> ChatSession:
     session = app.chat.session
     assert session is not None
     return session

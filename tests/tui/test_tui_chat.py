@@ -19,7 +19,7 @@ from chat_probe import (
     type_line,
 )
 from textual.widgets import Markdown
-from tui_helpers import MakeApp, settle, wait_until
+from tui_helpers import MakeApp, current_focus, settle, wait_until
 from tui_probe import SIZE, set_faults
 
 from xerotui.config.chat_prefs import ChatPrefs
@@ -71,7 +71,7 @@ async def test_the_table_beside_stays_usable_and_ctrl_o_moves_between_them(
         await pilot.press("down", "down")
         assert app.feed.highlighted != first  # the table takes its keys again
         await pilot.press("ctrl+o")
-        assert app.focused is dock.input
+        assert current_focus(app) is dock.input
 
 
 async def test_full_screen_and_the_width_are_remembered(make_app: MakeApp) -> None:
@@ -266,16 +266,12 @@ async def test_the_endpoint_prompt_offers_used_and_announced_endpoints(
 async def test_a_profile_switch_reopens_the_chat_for_the_new_profile(
     make_app: MakeApp, sandbox: SandboxInfo
 ) -> None:
-    from xerotui.tui.session import open_session
-
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         dock = await open_chat(pilot)
         await ask(pilot, dock, "remember me")
-        other = open_session(
-            sandbox.base_url, sandbox.api_key, profile="other", origin="test", log=app.request_log
-        )
+        other = app.opener.open(sandbox.base_url, sandbox.api_key, profile="other", origin="test")
         await app.connect(other).wait()
         await settle(pilot)
         session = app.chat.session

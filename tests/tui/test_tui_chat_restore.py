@@ -36,7 +36,7 @@ from xerotui.config.settings import Settings
 from xerotui.launcher import SandboxInfo
 from xerotui.tui.app import XeroApp
 from xerotui.tui.screens.chat_options import ChatOptionsScreen
-from xerotui.tui.session import open_session
+from xerotui.tui.session import SessionOpener
 from xerotui.tui.widgets.chat_dock import ChatDock
 
 
@@ -106,11 +106,9 @@ async def test_the_answer_survives_a_kill_mid_stream(sandbox: SandboxInfo) -> No
     finally:
         terminal.close()
     on_disk = _partial_text(chats)
-    log = RequestLog()
-    session = open_session(
-        sandbox.base_url, sandbox.api_key, profile="custom", origin="test", log=log
-    )
-    app = XeroApp(session, Settings(refresh_interval=0), request_log=log)
+    opener = SessionOpener(RequestLog())
+    session = opener.open(sandbox.base_url, sandbox.api_key, profile="custom", origin="test")
+    app = XeroApp(session, Settings(refresh_interval=0), opener=opener)
     app.animation_level = "none"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -126,7 +124,9 @@ async def test_the_answer_survives_a_kill_mid_stream(sandbox: SandboxInfo) -> No
         text = " ".join(meta_text(last_view(dock)).split())
         assert "xerotui stopped during this answer" in text
         assert "ctrl+r asks again" in text
-        assert app.chat.session.options.show_usage is False  # flags are for their run only  # type: ignore[union-attr]
+        chat = app.chat.session
+        assert chat is not None
+        assert chat.options.show_usage is False  # flags are for their run only
     assert not app.unexpected_errors
 
 
