@@ -68,7 +68,14 @@ def sandbox_child(argv: list[str]) -> int:
 
     compose = TextGenerator.compose
 
-    def long_compose(self: TextGenerator, prompt: str, key: str, *, reasoning: bool = False) -> str:
+    def long_compose(
+        self: TextGenerator,
+        prompt: str,
+        key: str,
+        *,
+        reasoning: bool = False,
+        min_tokens: int = 0,
+    ) -> str:
         parts: list[str] = []
         count = 0
         topics = ("caches", "queues", "indexes", "retries", "locks", "batches", "streams")
