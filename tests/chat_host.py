@@ -30,6 +30,7 @@ from xerotui.api.schema import (
     Usage,
 )
 from xerotui.tui.chat_store import ChatStore
+from xerotui.tui.jobs_store import JobsStore
 from xerotui.tui.link import LinkState
 from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.session import Session
@@ -134,6 +135,7 @@ class PaneHost(App[None]):
             origin="test",
         )
         self.chat = ChatStore(self)
+        self.jobs = JobsStore(self)  # the screen header counts running revalidations
         self.copied: list[tuple[str, str]] = []
         self.started = time.monotonic()
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from chat_host import PaneHost, ScriptedClient, chunk
 from textual.pilot import Pilot
-from textual.widgets import Markdown
 from tui_helpers import wait_until
 
 from xerotui.api.chat import ChatSession
 from xerotui.api.errors import StreamInterruptedError
 from xerotui.tui.chat_store import ChatUpdate
+from xerotui.tui.widgets.chat_answer import AnswerSegment, ChatAnswer
 from xerotui.tui.widgets.chat_dock import ChatDock
 from xerotui.tui.widgets.chat_message import ChatMessageView
 from xerotui.tui.widgets.chat_transcript import ChatTranscript
@@ -69,7 +70,18 @@ async def ask(pilot: Pilot[Any], text: str) -> None:
     await pilot.press(*text, "enter")
 
 
-async def test_the_answer_grows_through_the_markdown_stream() -> None:
+async def test_the_answer_grows_and_no_closed_segment_is_rendered_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    renders: list[tuple[int, str]] = []
+    real = AnswerSegment.set_source
+
+    def recording(self: AnswerSegment, source: str) -> None:
+        if source != self.source:
+            renders.append((id(self), source))
+        real(self, source)
+
+    monkeypatch.setattr(AnswerSegment, "set_source", recording)
     client = ScriptedClient()
     app = PaneHost(client)
     async with app.run_test(size=SIZE) as pilot:
@@ -79,30 +91,26 @@ async def test_the_answer_grows_through_the_markdown_stream() -> None:
         await pilot.pause()
         view = answer_view(dock)
         assert "waiting for the first token" in meta(view)  # the spinner, before any text
-
-        markdown = view.query_one(Markdown)
-        updates: list[str] = []
-        real_update = markdown.update
-
-        def recording_update(text: str) -> Any:
-            updates.append(text)
-            return real_update(text)
-
-        setattr(markdown, "update", recording_update)  # noqa: B010 (an instance's method)
-
         client.say("# Title\n\nSome ")
         await wait_until(pilot, lambda: "Some" in view.shown, what="the first text")
         assert app.chat.stream.phase == "streaming"
         client.say("**bold** text.\n\n```python\nprint(1)\n")
-        client.say("```\n")
-        await wait_until(pilot, lambda: view.shown.endswith("```\n"), what="the code block")
-        await pilot.pause()
-        assert "Title" in markdown.source
-        assert "print(1)" in markdown.source
+        client.say("```\n\n")
+        for index in range(40):  # long enough for several segments
+            client.say(f"Paragraph {index}: " + "words " * 12 + "\n\n")
+            await pilot.pause(0)
         client.finish()
         await wait_until(pilot, lambda: not app.chat.busy, what="the end of the answer")
         await pilot.pause()
-        assert updates == []  # appended as it arrived, never re-rendered whole
+        answer = view.query_one(ChatAnswer)
+        assert "Title" in answer.source
+        assert "print(1)" in answer.source
+        segments = answer.segments
+        assert len(segments) > 1
+        for segment in segments[:-1]:  # closed: rendered with its final text, once
+            mine = [text for who, text in renders if who == id(segment)]
+            assert mine[-1] == segment.source
+            assert mine.count(segment.source) == 1
         assert FOOTER.search(meta(view)), meta(view)
         status = str(dock.query_one("#chat-status").render())
         assert "endpoint: scripted-endpoint | tokens: 5/7 | msgs: 2" in status
@@ -265,7 +273,7 @@ async def test_server_text_is_cleaned_before_it_is_shown() -> None:
         client.finish()
         await wait_until(pilot, lambda: not app.chat.busy, what="the answer")
         await pilot.pause()
-        source = answer_view(dock).query_one(Markdown).source
+        source = "".join(s.rendered for s in answer_view(dock).query_one(ChatAnswer).segments)
         assert "\x1b" not in source
         assert "\x07" not in source
         assert "␛]0;pwned␇" in source
@@ -273,7 +281,7 @@ async def test_server_text_is_cleaned_before_it_is_shown() -> None:
 
 
 async def test_a_long_answer_grows_in_segments_and_redraws_the_same() -> None:
-    from xerotui.tui.widgets.chat_answer import ChatAnswer, segments_of
+    from xerotui.tui.widgets.chat_answer import segments_of
 
     client = ScriptedClient()
     app = PaneHost(client)

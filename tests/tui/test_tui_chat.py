@@ -18,13 +18,13 @@ from chat_probe import (
     status_text,
     type_line,
 )
-from textual.widgets import Markdown
 from tui_helpers import MakeApp, current_focus, settle, wait_until
 from tui_probe import SIZE, set_faults
 
 from xerotui.config.chat_prefs import ChatPrefs
 from xerotui.launcher import SandboxInfo
 from xerotui.tui.screens.models import ModelsScreen
+from xerotui.tui.widgets.chat_answer import ChatAnswer
 from xerotui.tui.widgets.footer import XeroFooter
 from xerotui.tui.widgets.model_table import ModelTable
 
@@ -44,7 +44,7 @@ async def test_a_streamed_answer_appears_with_the_footer_and_status_bar(make_app
         assert entry.content
         view = last_view(dock)
         assert view.shown == entry.content
-        assert "```" in view.query_one(Markdown).source  # Markdown with its code block
+        assert "```" in view.query_one(ChatAnswer).source  # Markdown with its code block
         footer = meta_text(view).splitlines()[0]
         match = FOOTER.match(footer)
         assert match, footer

@@ -1,8 +1,8 @@
 """ChatMessageView: one message of the conversation — who, the text, and what is known of it.
 
 An answer is Markdown (:class:`~xerotui.tui.widgets.chat_answer.ChatAnswer`); while it
-arrives it grows through Textual's ``MarkdownStream`` (what arrived is appended, the
-answer is never re-rendered whole per token). Below it: a
+arrives it grows segment by segment (closed segments are rendered once; the answer is never
+re-rendered whole per token). Below it: a
 spinner until the first token, then xeroctl's footer (``-- 312 tokens in 4.2s (74.3
 tok/s)``) and the time to the first token; with show usage, the token breakdown and the
 response id; a stopped or incomplete answer says so and how to ask again. An answer asked
