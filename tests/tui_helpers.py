@@ -40,7 +40,7 @@ def build_app(
         base_url or info.base_url,
         api_key or info.api_key,
         profile="test",
-        origin="sandbox fixture",
+        origin="test fixture",
         transport=transport,
     )
     app = XeroApp(session, settings or Settings(refresh_interval=0), opener=opener)

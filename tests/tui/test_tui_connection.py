@@ -105,7 +105,7 @@ async def test_current_connection_with_the_key_masked_until_k(
         screen = await open_connection(app, pilot)
         shown = current(screen)
         assert shown["Profile"] == "test"
-        assert shown["Origin"] == "sandbox fixture"
+        assert shown["Origin"] == "test fixture"
         assert shown["Base URL"] == sandbox.base_url
         assert shown["Project"] == "proj_demo"
         assert shown["API key"] == mask_key(sandbox.api_key) == "xero_proj_demo_••••-key"

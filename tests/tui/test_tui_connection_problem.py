@@ -53,7 +53,7 @@ async def test_unreachable_server_shows_the_reason_and_retry_keeps_one_screen(
         assert shown["API key"] == mask_key(sandbox.api_key)
         assert shown["API key"] == "xero_proj_demo_••••-key"
         assert shown["HTTP status"] == "no response"
-        assert shown["Profile"] == "test (sandbox fixture)"
+        assert shown["Profile"] == "test (test fixture)"
         assert sandbox.api_key not in text_of(screen.query_one("#problem-facts"))
         assert "Is the server running" in text_of(screen.query_one("#problem-advice"))
         # every attempt of the client was made and logged, none got an answer

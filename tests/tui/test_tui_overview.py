@@ -109,7 +109,7 @@ async def test_connection_panel_and_header_never_show_the_full_key(
         connection = field_rows(screen.query_one("#ov-connection"))
         requests = len(app.request_log)
         assert requests >= 1
-        assert connection["Profile"] == "test  (sandbox fixture)"
+        assert connection["Profile"] == "test  (test fixture)"
         assert connection["Base URL"] == sandbox.base_url
         assert connection["Project"] == "proj_demo"
         assert connection["API key"] == "xero_proj_demo_••••-key"
