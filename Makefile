@@ -58,3 +58,4 @@ bench: $(STAMP) ## measure the targets of design.md section 8 (prints figures; n
 	$(BIN)/python benchmarks/bench_table.py
 	$(BIN)/python benchmarks/bench_watch.py
 	$(BIN)/python benchmarks/bench_jobs.py
+	$(BIN)/python benchmarks/bench_chat.py
