@@ -25,7 +25,9 @@ import re
 from rich.markdown import Markdown
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
 
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.sanitize import clean
@@ -61,8 +63,11 @@ def segments_of(text: str) -> list[str]:
     return [*parts, text]
 
 
-class AnswerSegment(SafeDispatch, Static):
-    """One segment of an answer: its Markdown source, rendered by Rich."""
+class AnswerSegment(SafeDispatch, Widget):
+    """One segment of an answer: its Markdown source, rendered by Rich into lines kept
+    until the source or the width changes. A new source whose lines are as many as before
+    repaints the segment only; the screen's layout is redone only when its height changes
+    (a new line), not for every frame of text."""
 
     DEFAULT_CSS = """
     AnswerSegment {
@@ -77,6 +82,9 @@ class AnswerSegment(SafeDispatch, Static):
         """The Markdown of this segment as it arrived."""
         self.rendered = ""
         """What was given to the renderer: the source with control characters made visible."""
+        self._markdown: Markdown | None = None
+        self._lines: list[Strip] = []
+        self._width = 0
         if source:
             self.set_source(source)
 
@@ -85,7 +93,30 @@ class AnswerSegment(SafeDispatch, Static):
             return
         self.source, self.rendered = source, clean(source)
         theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
-        self.update(Markdown(self.rendered, code_theme=theme, hyperlinks=False))
+        self._markdown = Markdown(self.rendered, code_theme=theme, hyperlinks=False)
+        before = len(self._lines)
+        self._draw_lines(self._width)
+        self.refresh(layout=len(self._lines) != before or not self._width)
+
+    def _draw_lines(self, width: int) -> None:
+        self._width = width
+        if width <= 0 or self._markdown is None:
+            self._lines = []
+            return
+        console = self.app.console
+        options = console.options.update_width(width)
+        lines = console.render_lines(self._markdown, options, style=self.rich_style, pad=True)
+        self._lines = [Strip(line, width) for line in lines]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if width != self._width:
+            self._draw_lines(width)
+        return len(self._lines)
+
+    def render_line(self, y: int) -> Strip:
+        if y < len(self._lines):
+            return self._lines[y]
+        return Strip.blank(self._width, self.rich_style)
 
 
 class ChatAnswer(SafeDispatch, Vertical):
