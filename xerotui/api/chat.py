@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xerotui.api.chat_autosave import Journal, TranscriptAutosave, encode, write_private
+from xerotui.api.chat_autosave import Journal, TranscriptAutosave, encode
 from xerotui.api.chat_events import ChatEvent
 from xerotui.api.chat_options import ChatOptions
 from xerotui.api.chat_transcript import ChatEntry, Transcript, UsageTotals
 from xerotui.api.chat_turn import ChatTurn
 from xerotui.api.client import XeroClient
 from xerotui.api.schema import ChatMessage, StreamOptions
+from xerotui.config.paths import write_private
 
 __all__ = ["ChatSession", "ChatSessionError", "DryRun"]
 

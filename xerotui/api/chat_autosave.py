@@ -26,7 +26,6 @@ import asyncio
 import contextlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import IO, Any
@@ -35,7 +34,7 @@ from urllib.parse import quote, unquote
 from xerotui.api.chat_transcript import Transcript, TranscriptError
 from xerotui.config import paths
 
-__all__ = ["Journal", "TranscriptAutosave", "write_private"]
+__all__ = ["Journal", "TranscriptAutosave"]
 
 JOURNAL_SUFFIX = ".partial"
 KILLED = "xerotui stopped during this answer; the text that had arrived is kept"
@@ -44,22 +43,6 @@ KILLED = "xerotui stopped during this answer; the text that had arrived is kept"
 def profile_dir(profile: str) -> Path:
     """The directory of one profile's chats (the name escaped into one safe segment)."""
     return paths.chats_dir() / quote(profile or "default", safe="")
-
-
-def write_private(path: Path, data: bytes, *, make_dirs: bool = True) -> None:
-    """Replace ``path`` atomically with ``data``, mode 0600; the directory is created (0700)
-    when ``make_dirs``, else it must exist."""
-    directory = paths.ensure_private_dir(path.parent) if make_dirs else path.parent
-    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)
-            handle.write(data)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
 
 
 def encode(transcript: Transcript) -> bytes:
@@ -172,7 +155,7 @@ class TranscriptAutosave:
 
     def save(self, transcript: Transcript) -> None:
         """Rewrite the transcript atomically (raises OSError)."""
-        write_private(self.path, encode(transcript))
+        paths.write_private(self.path, encode(transcript))
 
     def journal(self, entry_id: str) -> Journal:
         return Journal(self.journal_path, entry_id, self.flush_interval)

@@ -13,8 +13,9 @@ import json
 import os
 from pathlib import Path
 
-from xerotui.api.chat_autosave import profile_dir, write_private
+from xerotui.api.chat_autosave import profile_dir
 from xerotui.config import paths
+from xerotui.config.paths import write_private
 
 __all__ = ["InputHistory"]
 

@@ -13,10 +13,7 @@ no longer accepts falls back to its default instead of failing the pane.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -72,19 +69,8 @@ class ChatPrefs(BaseModel):
 
     def save(self) -> None:
         """Write atomically (raises OSError)."""
-        path = self.path()
-        directory = paths.ensure_private_dir(path.parent)
         data = json.dumps(self.model_dump(mode="json"), indent=1, ensure_ascii=False)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{FILE_NAME}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                os.fchmod(handle.fileno(), 0o600)
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        paths.write_private(self.path(), data.encode("utf-8"))
 
     def profile(self, name: str) -> ProfileChat:
         """The choices of profile ``name`` (empty ones when it has none yet)."""

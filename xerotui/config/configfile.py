@@ -16,10 +16,8 @@ change one part, write, under one lock, so saving one part never loses the other
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import stat
-import tempfile
 import threading
 import tomllib
 from collections.abc import Iterator
@@ -75,19 +73,7 @@ def write_toml(path: Path, data: dict[str, Any]) -> None:
     directory = paths.ensure_private_dir(path.parent)
     if stat.S_IMODE(directory.stat().st_mode) & 0o077:
         directory.chmod(0o700)
-    content = tomli_w.dumps(data).encode("utf-8")
-    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
+    paths.write_private(path, tomli_w.dumps(data).encode("utf-8"), sync=True)
 
 
 _EDITS = threading.RLock()

@@ -6,7 +6,9 @@ the developer's machine is read or written.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -60,3 +62,23 @@ def ensure_private_dir(path: Path) -> Path:
     """Create a directory (and parents) readable only by the user."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def write_private(path: Path, data: bytes, *, make_dirs: bool = True, sync: bool = False) -> None:
+    """Replace ``path`` atomically with ``data`` (a temp file in the same directory, then
+    ``os.replace``), mode 0600; the directory is created (0700) when ``make_dirs``, else it
+    must exist. ``sync`` also flushes the file to disk before the replace."""
+    directory = ensure_private_dir(path.parent) if make_dirs else path.parent
+    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o600)
+            handle.write(data)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise

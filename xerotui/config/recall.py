@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +35,5 @@ def remember(profile: str, key: str, value: str) -> None:
     data = _read()
     entry = data.get(profile)
     data[profile] = {**(entry if isinstance(entry, dict) else {}), key: value}
-    target = recall_file()
     with contextlib.suppress(OSError):
-        paths.ensure_private_dir(target.parent)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".recall-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=2)
-        os.replace(temp, target)
+        paths.write_private(recall_file(), json.dumps(data, indent=2).encode("utf-8"))
