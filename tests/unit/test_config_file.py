@@ -162,7 +162,7 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
     def broken_replace(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("xerotui.config.configfile.os.replace", broken_replace)
+    monkeypatch.setattr("xerotui.config.paths.os.replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         configfile.write_toml(path, {"a": 2})
     assert configfile.read_toml(path) == {"a": 1}
