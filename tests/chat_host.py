@@ -80,6 +80,7 @@ class ScriptedClient:
     log: RequestLog = field(default_factory=RequestLog)
     root: str = "http://127.0.0.1:1"
     base_url: str = "http://127.0.0.1:1/proj_scripted/v1"
+    mode: str = "normal"
 
     async def stream_chat(self, slug: str, request: ChatRequest) -> AsyncGenerator[ChatChunk, None]:
         self.requests.append(request)

@@ -104,7 +104,7 @@ def run_tui(args: argparse.Namespace, chat: ChatOptions | None = None) -> int:
     if demo is not None:
         app.adopt_sandbox(demo)
     app.chat.announce(announced)
-    app.chat.dry_run = args.dry_run
+
     if chat is not None:
         app.chat.start_with(chat)
     try:

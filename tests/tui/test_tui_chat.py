@@ -226,8 +226,7 @@ async def test_show_usage_prints_the_breakdown_and_the_response_id(make_app: Mak
 async def test_dry_run_shows_the_request_instead_of_sending_it(
     make_app: MakeApp, sandbox: SandboxInfo
 ) -> None:
-    app = make_app()
-    app.chat.dry_run = True
+    app = make_app(dry_run=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         dock = await open_chat(pilot)

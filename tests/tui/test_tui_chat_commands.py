@@ -109,8 +109,7 @@ async def test_tab_completes_commands_and_paths(make_app: MakeApp, tmp_path: Pat
 
 
 async def test_up_and_down_recall_the_history_of_the_profile(make_app: MakeApp) -> None:
-    app = make_app()
-    app.chat.dry_run = True  # nothing needs to be answered here
+    app = make_app(dry_run=True)  # nothing needs to be answered here
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         dock = await open_chat(pilot)
@@ -136,8 +135,7 @@ async def test_up_and_down_recall_the_history_of_the_profile(make_app: MakeApp) 
 
 
 async def test_readline_keys_and_ctrl_j_for_a_newline(make_app: MakeApp) -> None:
-    app = make_app()
-    app.chat.dry_run = True
+    app = make_app(dry_run=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         dock = await open_chat(pilot)
@@ -165,8 +163,7 @@ async def test_keys_typed_in_a_burst_keep_their_order(make_app: MakeApp) -> None
     ctrl+j and enter act where they were typed, not after the keys behind them."""
     from textual import events
 
-    app = make_app()
-    app.chat.dry_run = True
+    app = make_app(dry_run=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         dock = await open_chat(pilot)

@@ -177,9 +177,16 @@ class ChatSession:
         """Stop the answer arriving now (Esc); it is kept, marked stopped."""
         return self._turn.stop() if self._turn is not None else False
 
-    def dry_run(self, text: str) -> DryRun:
-        """The request that sending ``text`` would make, without sending it."""
-        request = self._options.request([*self.messages(), ChatMessage(role="user", content=text)])
+    def dry_run(self, text: str, *, again: bool = False) -> DryRun:
+        """The request that sending ``text`` would make (``again``: asking the last question
+        again, which it is already), without sending it."""
+        messages = self.messages()
+        if again:
+            while messages and messages[-1].role != "user":
+                messages.pop()
+        else:
+            messages.append(ChatMessage(role="user", content=text))
+        request = self._options.request(messages)
         if self._options.stream:
             update = {"stream": True, "stream_options": StreamOptions(include_usage=True)}
             request = request.model_copy(update=update)

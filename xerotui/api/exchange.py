@@ -129,6 +129,9 @@ class Exchange:
                 except httpx.HTTPError as exc:
                     await response.aclose()
                     raise self._error(exc, method, path, trace) from None
+                except BaseException:  # cancelled while reading: the connection goes back
+                    await response.aclose()
+                    raise
             return response
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from collections.abc import Callable
 from pathlib import Path
@@ -87,6 +88,7 @@ class XeroApp(AppShell):
         """How sessions of this run are opened (its request log, --dry-run, --read-only)."""
         self.request_log = self.opener.log
         self.session_changed: Signal[Session] = Signal(self, "session-changed")
+        self._switching = asyncio.Lock()
         # Before any screen is built, so the first footer already shows the user's keys.
         self.set_keymap(settings.keymap)
         self.feed = ModelFeed(self)
@@ -134,6 +136,10 @@ class XeroApp(AppShell):
         return worker
 
     async def _switch(self, session: Session) -> None:
+        async with self._switching:  # one switch at a time: the last one asked wins
+            await self._switch_to(session)
+
+    async def _switch_to(self, session: Session) -> None:
         old, self.session = self.session, session
         self.feed.reset()  # the old session's loads stop before its client closes
         await self.jobs.switch(old, session)  # and its watches end, saying why
@@ -167,12 +173,12 @@ class XeroApp(AppShell):
         if isinstance(self.screen, ApiLogScreen):
             self.screen.filter_to(query)
 
-    def open_on_models(self, screen: Screen[Any], *, keep_detail: bool = False) -> None:
-        """Show `screen` over the models table (over a detail there, if `keep_detail`):
-        screens about models belong to the models mode, whatever mode asked."""
+    def open_on_models(self, screen: Screen[Any]) -> None:
+        """Show `screen` in the models mode, whatever mode asked: over the screen shown there
+        (a detail, versions, the catalog...: esc comes back to it), or over the table."""
 
         async def go() -> None:
-            if not keep_detail or self.current_mode != "models":
+            if self.current_mode != "models":
                 await self.action_goto("models")
             self.push_screen(screen)
 
@@ -193,7 +199,7 @@ class XeroApp(AppShell):
         """The version timeline, over the models mode (and over a detail shown there)."""
         from xerotui.tui.screens.versions import VersionsScreen
 
-        self.open_on_models(VersionsScreen(model_id), keep_detail=True)
+        self.open_on_models(VersionsScreen(model_id))
 
     def action_open_versions(self) -> None:
         if self.feed.highlighted is None:

@@ -8,13 +8,12 @@ SIGHUP, SIGINT, or a terminal that went away (see terminal_watch.py). XeroApp bu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
-
-from textual import work
 
 from xerotui.config import paths
 from xerotui.config.settings import Settings, save_settings
@@ -94,15 +93,27 @@ class AppShell(SafeApp):
     # ------------------------------------------------------------------ settings
 
     def save_settings(self, **changes: Any) -> None:
+        """Change settings now, write them behind: one writer thread, so writes land in the
+        order they were made and the file ends with the last choice (the theme picker
+        changes the theme on every row it passes); handed over at once, so quitting right
+        after still writes it (unmount waits for the writer)."""
         self.settings = self.settings.model_copy(update=changes)
-        self._write_settings(self.settings)
-
-    @work(group="settings", exit_on_error=False, description="Saving settings")
-    async def _write_settings(self, settings: Settings) -> None:
-        # One writer thread: writes land in the order they were made, so the file ends with
-        # the last choice (the theme picker changes the theme on every row it passes).
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._settings_writer, save_settings, settings)
+        future = self._settings_writer.submit(save_settings, self.settings)
+
+        def written(done: Future[None]) -> None:
+            with contextlib.suppress(RuntimeError):  # the app (and its loop) ended meanwhile
+                loop.call_soon_threadsafe(self._written, done)
+
+        future.add_done_callback(written)
+
+    def _written(self, future: Future[None]) -> None:
+        """Back on the app's loop: a write that failed is reported."""
+        error = future.exception()
+        if error is not None and self.is_running:
+            from xerotui.tui.errors import report
+
+            report(self, error, doing="Saving settings")
 
     def watch_theme(self, theme: str) -> None:
         if self.safety_net and theme != self.settings.theme:

@@ -11,7 +11,6 @@ panel, end the session) comes back as :attr:`PromptResult.action`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -83,9 +82,7 @@ class ChatPrompt:
         if store.history is not None:
             store.history.add(text)
         if store.dry_run:
-            dry = session.dry_run(line)
-            body = json.dumps(dry.body, indent=2, ensure_ascii=False)
-            store.note(f"Dry run — not sent:\nPOST {dry.url}\n{body}\n\n{dry.curl}", "dry-run")
+            store.show_dry_run(session.dry_run(line))
             return PromptResult(True)
         return PromptResult(store.send(line))
 

@@ -17,6 +17,7 @@ on the screen on top (:meth:`place`), and a screen that comes back redraws it fr
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from textual.screen import Screen
 from textual.signal import Signal
 
-from xerotui.api.chat import ChatSession
+from xerotui.api.chat import ChatSession, DryRun
 from xerotui.api.chat_autosave import TranscriptAutosave
 from xerotui.api.chat_events import TurnEnd
 from xerotui.api.chat_input import InputHistory
@@ -89,13 +90,17 @@ class ChatStore:
         """Endpoints the server announced (the demo sandbox's), offered for completion."""
         self.preset: dict[str, Any] = {}
         """Options from the command line (`--max-tokens` ...): they win over saved ones."""
-        self.dry_run = False
-        """`--dry-run`: show each request instead of sending it."""
         self._sessions: dict[tuple[str, str], ChatSession] = {}
         self._shown_problems: set[str] = set()
         self._start_endpoint: str | None = None
 
     # ------------------------------------------------------------------ state
+
+    @property
+    def dry_run(self) -> bool:
+        """`--dry-run` (the client's mode): each chat request is shown instead of sent."""
+        session = host(self.app).session
+        return session is not None and session.client.mode == "dry-run"
 
     @property
     def profile(self) -> str:
@@ -278,7 +283,16 @@ class ChatStore:
         return self._run(lambda s: s.send(text), "Sending the question")
 
     def regenerate(self) -> bool:
+        session = self.session
+        if self.dry_run and session is not None:  # the answer stays: nothing would be sent
+            question = next((e.content for e in reversed(session.entries) if e.role == "user"), "")
+            self.show_dry_run(session.dry_run(question, again=True))
+            return True
         return self._run(lambda s: s.regenerate(), "Asking again")
+
+    def show_dry_run(self, dry: DryRun) -> None:
+        body = json.dumps(dry.body, indent=2, ensure_ascii=False)
+        self.note(f"Dry run — not sent:\nPOST {dry.url}\n{body}\n\n{dry.curl}", "dry-run")
 
     def stop(self) -> bool:
         """Esc: stop the answer arriving now (kept, marked stopped) and any pending retry."""

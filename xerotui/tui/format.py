@@ -66,6 +66,11 @@ def date_text(epoch: int | float | None) -> str:
     return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d")
 
 
+def minute_text(epoch: int | float) -> str:
+    """Local date and time to the minute (versions, stored completions)."""
+    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M")
+
+
 def datetime_text(epoch: int | float | None) -> str:
     if epoch is None:
         return "-"

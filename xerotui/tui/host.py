@@ -70,8 +70,8 @@ class Host(Protocol):
 
     def open_detail(self, model_id: str) -> None: ...
 
-    def open_on_models(self, screen: Screen[Any], *, keep_detail: bool = False) -> None:
-        """Show `screen` over the models table (over a detail there, if `keep_detail`)."""
+    def open_on_models(self, screen: Screen[Any]) -> None:
+        """Show `screen` in the models mode (over what is shown there)."""
 
     async def show_log(self, query: str = "") -> None:
         """The API log, filtered to `query`."""

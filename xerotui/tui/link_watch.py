@@ -93,6 +93,8 @@ class LinkWatch:
         session = host(self.app).session
         if session is None or not session.sent(record):
             return
+        if record.held or record.cancelled:  # never sent, or given up: says nothing of the link
+            return
         listing = record.endpoint_key == "models.list"
         if record.status is None:
             self._show("error", "unreachable")

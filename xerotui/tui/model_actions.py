@@ -26,6 +26,7 @@ from xerotui.tui.sanitize import one_line
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.screen import Screen
 
     from xerotui.tui.screens.bulk_result import BulkResultScreen
 
@@ -37,6 +38,8 @@ NOT_READY = "Only a model that is ready, active or validated can be {verb}d; {na
 class ModelActions:
     def __init__(self, app: App[Any]) -> None:
         self.app = app
+        self.in_flight: set[str] = set()
+        """Models a change is being sent for: the same action is not sent twice meanwhile."""
         self.undo: tuple[str, list[str]] | None = None
         """(action to undo with, model ids) while the undo key is offered."""
         self._undo_serial = 0
@@ -48,13 +51,35 @@ class ModelActions:
         return host(self.app)
 
     def targets(self, ids: list[str] | None = None) -> list[str]:
+        """The models to act on (given, else the marked, else the highlighted one), less
+        those a change is already being sent for (a second key press sends nothing twice)."""
         chosen = ids if ids is not None else self.host.feed.targets()
         if not chosen:
             self.app.notify(
                 "Highlight a model in the list (g l), or mark some with space.",
                 severity="warning",
             )
-        return chosen
+            return []
+        busy = [m for m in chosen if m in self.in_flight]
+        if busy:
+            self.app.notify(
+                f"{len(busy)} of them {'is' if len(busy) == 1 else 'are'} still being changed: "
+                "wait for that to finish.",
+                severity="warning",
+            )
+        return [m for m in chosen if m not in self.in_flight]
+
+    def run_on(self, ids: list[str], work: Awaitable[None], description: str) -> None:
+        """Run `work` on `ids`, which count as in flight until it ends."""
+        self.in_flight.update(ids)
+
+        async def guarded() -> None:
+            try:
+                await work
+            finally:
+                self.in_flight.difference_update(ids)
+
+        self.run(guarded(), description)
 
     def model(self, model_id: str) -> Model | None:
         return self.host.feed.inventory.get(model_id)
@@ -77,15 +102,27 @@ class ModelActions:
     # ------------------------------------------------------------------ edit
 
     def edit(self, model_id: str | None = None) -> None:
-        chosen = [model_id] if model_id else self.targets()
-        if not chosen:
+        chosen = self._one(model_id)
+        if chosen is None:
             return
         from xerotui.tui.screens.edit_model import EditModelScreen
 
-        model = self.model(chosen[0])
-        if model is None:
+        self.run(self._with_details(chosen, EditModelScreen), "Reading the model to edit")
+
+    async def _with_details(self, model_id: str, make: Callable[[Model], Screen[Any]]) -> None:
+        """Open a screen on the model's extended fields, read fresh from the server: the
+        list's copy lacks description, license, capabilities... and a form built on it would
+        show them empty (and could send them back so)."""
+        session = self.host.session
+        if session is None:
             return
-        self.app.push_screen(EditModelScreen(model))
+        try:
+            model = await session.client.get_model(model_id, extended=True)
+        except XeroError as error:
+            report(self.app, error, doing=f"Reading {self.name(model_id)}")
+            return
+        self.host.feed.merge(model)
+        await self.app.push_screen(make(model))
 
     def copy_curl(self, model_id: str, *, with_key: bool = False) -> None:
         """ "Copy as curl": the key masked; `with_key` asks first, then copies it whole."""
@@ -143,9 +180,9 @@ class ModelActions:
             if not go:
                 return
             if count == 1:
-                self.run(self._delete_one(chosen[0]), "Deleting a model")
+                self.run_on(chosen, self._delete_one(chosen[0]), "Deleting a model")
             else:
-                self.run(self._bulk("delete", chosen), "Deleting models")
+                self.run_on(chosen, self._bulk("delete", chosen), "Deleting models")
 
         self.app.push_screen(ConfirmScreen(title, body, typed=typed), chosen_answer)
 
@@ -175,7 +212,7 @@ class ModelActions:
         if not chosen:
             return
         if len(chosen) == 1:
-            self.run(self._single(action, chosen[0]), f"{action.title()} model")
+            self.run_on(chosen, self._single(action, chosen[0]), f"{action.title()} model")
             return
         from xerotui.tui.screens.confirm import ConfirmScreen
 
@@ -183,7 +220,7 @@ class ModelActions:
 
         def answer(go: bool | None) -> None:
             if go:
-                self.run(self._bulk(action, chosen), f"{action.title()} models")
+                self.run_on(chosen, self._bulk(action, chosen), f"{action.title()} models")
 
         self.app.push_screen(
             ConfirmScreen(
@@ -202,8 +239,10 @@ class ModelActions:
         action, ids = self.undo
         self.undo = None
         self.app.refresh_bindings()
-        work = self._single(action, ids[0]) if len(ids) == 1 else self._bulk(action, ids)
-        self.run(work, f"Undo: {action}")
+        ids = [m for m in ids if m not in self.in_flight]
+        if ids:
+            work = self._single(action, ids[0]) if len(ids) == 1 else self._bulk(action, ids)
+            self.run_on(ids, work, f"Undo: {action}")
 
     def _offer_undo(self, done: str, ids: list[str]) -> None:
         opposite = "unshare" if done == "share" else "share"
@@ -293,10 +332,7 @@ class ModelActions:
             feed.remove(result.ok)
         else:
             self._shared(action, result.ok)
-        if result.not_ok and not held:
-            feed.marks.clear()
-            feed.marks.update(result.not_ok)  # the failures stay marked: one key retries
-            feed.publish()
+        feed.unmark(result.ok)  # what failed stays marked: the same key tries it again
         if screen.is_attached:
             screen.finish(result)
         failed = result.count(BulkStatus.FAIL) + result.count(BulkStatus.UNKNOWN)
@@ -328,7 +364,7 @@ class ModelActions:
         if chosen is not None:
             from xerotui.tui.screens.catalog import CatalogScreen
 
-            self.host.open_on_models(CatalogScreen(chosen), keep_detail=True)
+            self.host.open_on_models(CatalogScreen(chosen))
 
     def probe(self, model_id: str | None = None) -> None:
         chosen = self._one(model_id)
@@ -339,13 +375,15 @@ class ModelActions:
 
     def capabilities(self, model_id: str | None = None) -> None:
         chosen = self._one(model_id)
-        model = self.model(chosen) if chosen else None
-        if model is None:
+        if chosen is None:
             return
         from xerotui.tui.screens.capabilities import CapabilitiesScreen
 
         known = sorted({c for m in self.host.feed.inventory.models for c in m.capabilities or []})
-        self.app.push_screen(CapabilitiesScreen(model, known))
+        self.run(
+            self._with_details(chosen, lambda model: CapabilitiesScreen(model, known)),
+            "Reading the model's capabilities",
+        )
 
     def recommendations(self) -> None:
         from xerotui.tui.screens.recommendations import RecommendationsScreen

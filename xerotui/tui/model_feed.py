@@ -92,6 +92,13 @@ class ModelFeed:
     def toggle_mark(self, model_id: str) -> None:
         self.marks ^= {model_id}
 
+    def unmark(self, model_ids: Iterable[str]) -> None:
+        """Done with these (an action succeeded on them): the rest stay marked for a retry."""
+        before = len(self.marks)
+        self.marks.difference_update(model_ids)
+        if len(self.marks) != before:
+            self.publish()
+
     def targets(self) -> list[str]:
         """What an action applies to: the marked models, else the highlighted one."""
         if self.marks:

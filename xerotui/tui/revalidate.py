@@ -161,8 +161,7 @@ class Revalidator:
             failed += 1
             lines.append(await self._failure_line(session, result))
         feed = host(self.app).feed
-        feed.marks.difference_update([*outcome.ok, *skipped])
-        feed.publish()
+        feed.unmark([*outcome.ok, *skipped])
         summary = outcome.summary("Revalidating") if todo else "Nothing new to revalidate"
         if skipped:
             summary += f"; {len(skipped)} already under watch"

@@ -18,7 +18,7 @@ class Session:
     """What the screens work against. Replaced whole when the user switches profile."""
 
     client: XeroClient
-    api_key: str
+    api_key: str = field(repr=False)
     profile: str
     origin: str
     inventory: ModelInventory = field(default_factory=ModelInventory)

@@ -65,6 +65,7 @@ class CapabilitiesScreen(SafeDispatch, ModalScreen[Model | None]):
         super().__init__()
         self.model = model
         self.current = list(model.capabilities or [])
+        self.saving = False
         self.known = list(dict.fromkeys([*KNOWN, *known, *self.current]))
 
     def compose(self) -> ComposeResult:
@@ -74,7 +75,7 @@ class CapabilitiesScreen(SafeDispatch, ModalScreen[Model | None]):
                 id="caps-title",
             )
             yield SelectionList[str](
-                *((one_line(c, limit=60), c, c in self.current) for c in self.known),
+                *((Text(one_line(c, limit=60)), c, c in self.current) for c in self.known),
                 id="caps-list",
             )
             yield Input(placeholder="add a capability, then enter", id="caps-new")
@@ -114,7 +115,7 @@ class CapabilitiesScreen(SafeDispatch, ModalScreen[Model | None]):
         options = self.query_one("#caps-list", SelectionList)
         if name not in self.known:
             self.known.append(name)
-            options.add_option((one_line(name, limit=60), name, True))
+            options.add_option((Text(one_line(name, limit=60)), name, True))
         else:
             options.select(name)
         self.preview()
@@ -123,6 +124,8 @@ class CapabilitiesScreen(SafeDispatch, ModalScreen[Model | None]):
         self.query_one("#caps-status", Static).update(Text(text, style=style))
 
     def action_save(self) -> None:
+        if self.saving:  # one PATCH at a time: a second ctrl+s must not cut the first
+            return
         chosen = self.chosen
         if not chosen:
             self.status(EXPLAIN["invalid_capabilities"], "bold red")
@@ -137,6 +140,7 @@ class CapabilitiesScreen(SafeDispatch, ModalScreen[Model | None]):
         if session is None:
             return
         self.status("Saving…", "yellow")
+        self.saving = True
         try:
             model = await session.client.set_capabilities(self.model.id, chosen)
         except (DryRun, ReadOnlyError) as held:
@@ -149,9 +153,11 @@ class CapabilitiesScreen(SafeDispatch, ModalScreen[Model | None]):
             if explained is None:
                 report(self, error, doing="Setting capabilities")
             return
+        finally:
+            self.saving = False
         host(self).feed.merge(model)
         self.app.notify(
-            f"{one_line(model.name or model.id)}: {', '.join(model.capabilities or chosen)}",
+            one_line(f"{model.name or model.id}: {', '.join(model.capabilities or chosen)}"),
             title="Capabilities set",
             markup=False,
         )

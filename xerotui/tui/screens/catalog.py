@@ -2,8 +2,8 @@
 
 Left: role, deployment count, on shared agents, public, featured, shared at — or "not in the
 catalog" (404 for a model that was never shared, or was unshared). Right: every shared model
-of the project; moving the cursor shows its info. `s` shares and `n` unshares the model on
-the left (the same actions as everywhere, with undo).
+of the project; enter on one shows its info instead. `s` shares and `n` unshares the model
+on the left (the same actions as everywhere, with undo), `o` opens its detail.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class CatalogScreen(XeroScreen):
         Binding("escape", "back", "Back", id="catalog.back"),
         Binding("s", "share", "Share", id="catalog.share"),
         Binding("n", "unshare", "Unshare", id="catalog.unshare"),
-        Binding("enter", "open", "Detail", id="catalog.open"),
+        Binding("o", "open", "Open detail", id="catalog.open"),
         Binding("ctrl+r", "reload", "Reload", id="catalog.reload"),
     ]
 
@@ -108,6 +108,8 @@ class CatalogScreen(XeroScreen):
             )
         count = len(shared)
         self.query_one("#catalog-shared").border_subtitle = f"{count} in the public catalog"
+        if self.model_id in self.shared_ids:  # the cursor on the model on the left, if listed
+            table.move_cursor(row=self.shared_ids.index(self.model_id), animate=False)
 
     @work(group="catalog", exclusive=True, exit_on_error=False, description="Reading catalog info")
     async def load(self) -> None:
@@ -127,8 +129,9 @@ class CatalogScreen(XeroScreen):
             return
         panel.show(info_rows(self.info))
 
-    @on(DataTable.RowHighlighted, "#catalog-shared")
-    def _moved(self, event: DataTable.RowHighlighted) -> None:
+    @on(DataTable.RowSelected, "#catalog-shared")
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        """enter on a shared model: its catalog info on the left (and s / n act on it)."""
         row = event.cursor_row
         if 0 <= row < len(self.shared_ids) and self.shared_ids[row] != self.model_id:
             self.model_id = self.shared_ids[row]

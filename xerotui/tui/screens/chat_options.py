@@ -115,7 +115,7 @@ class ChatOptionsScreen(SafeDispatch, ModalScreen[ChatOptions | None]):
                     with Horizontal(classes="option-row"):
                         yield Label(label)
                         yield Input(
-                            "" if value is None else clean(str(value), newlines=False),
+                            self.shown(value),
                             placeholder=hint,
                             id=f"opt-{name}",
                             compact=True,
@@ -131,11 +131,21 @@ class ChatOptionsScreen(SafeDispatch, ModalScreen[ChatOptions | None]):
     def on_mount(self) -> None:
         self.query_one("#opt-model", Input).focus()
 
+    @staticmethod
+    def shown(value: object) -> str:
+        """How a value is put in its one-line field (control characters and newlines made
+        visible, so a multi-line system prompt reads `⏎`)."""
+        return "" if value is None else clean(str(value), newlines=False)
+
     def values(self) -> dict[str, Any]:
-        """What the form holds, as typed (ChatOptions.parse reads text)."""
+        """What the form holds, as typed (ChatOptions.parse reads text). A field left as it
+        was shown keeps its value as it was — a multi-line system prompt is not replaced by
+        its one-line rendering."""
         values: dict[str, Any] = {"endpoint": self.options.endpoint}
         for name, _, _ in TEXT_FIELDS:
-            values[name] = self.query_one(f"#opt-{name}", Input).value
+            typed = self.query_one(f"#opt-{name}", Input).value
+            before = getattr(self.options, name)
+            values[name] = before if typed == self.shown(before) and before is not None else typed
         for name, _ in FLAGS:
             values[name] = self.query_one(f"#opt-{name}", Checkbox).value
         return values

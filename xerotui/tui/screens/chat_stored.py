@@ -9,8 +9,6 @@ Everything shown is server text: cleaned, never read as markup.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,6 +19,7 @@ from textual.widgets import DataTable, Static
 
 from xerotui.api.errors import XeroError
 from xerotui.api.schema import ChatCompletion
+from xerotui.tui.format import minute_text, or_unknown
 from xerotui.tui.host import host
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.sanitize import clean, one_line
@@ -177,4 +176,4 @@ class ChatStoredScreen(SafeDispatch, ModalScreen[None]):
 
 
 def _when(created: int) -> str:
-    return dt.datetime.fromtimestamp(created, dt.UTC).strftime("%Y-%m-%d %H:%M")
+    return or_unknown(minute_text, created)

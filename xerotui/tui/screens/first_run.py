@@ -84,6 +84,10 @@ class FirstRunScreen(SafeDispatch, Screen[None]):
 
     @on(Button.Pressed, "#start-sandbox")
     def action_sandbox(self) -> None:
+        button = self.query_one("#start-sandbox", Button)
+        if button.disabled:  # starting already: a second press must not start another
+            return
+        button.disabled = True
         self.start_sandbox()
 
     @work(group="sandbox", exclusive=True, exit_on_error=False, description="Starting sandbox")

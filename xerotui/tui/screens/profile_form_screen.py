@@ -12,6 +12,7 @@ from textual.widgets import Static
 from xerotui.tui.host import host
 from xerotui.tui.profile_flow import adopt_profile
 from xerotui.tui.safety import SafeDispatch
+from xerotui.tui.sanitize import one_line
 from xerotui.tui.widgets.profile_form import ProfileForm, ProfileValues
 
 
@@ -53,6 +54,10 @@ class ProfileFormScreen(SafeDispatch, ModalScreen[None]):
         self.dismiss()
         app.connect(session)
         self.app.notify(
-            f"Saved profile {values.name} ({check.latency_ms:.0f} ms) and switched to it.",
+            one_line(
+                f"Saved profile {values.name} ({check.latency_ms:.0f} ms) and switched to it.",
+                limit=200,
+            ),
             title="Profile added",
+            markup=False,
         )

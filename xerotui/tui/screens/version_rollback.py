@@ -26,11 +26,10 @@ from xerotui.api.errors import ValidationError, XeroError
 from xerotui.api.schema import ModelVersion
 from xerotui.api.versions import gap_text, latest_of, rollback_targets
 from xerotui.tui.errors import report
-from xerotui.tui.format import or_unknown
+from xerotui.tui.format import minute_text, or_unknown
 from xerotui.tui.host import host
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.sanitize import one_line
-from xerotui.tui.widgets.version_timeline import created_text
 
 
 class RollbackScreen(SafeDispatch, ModalScreen[ModelVersion | None]):
@@ -108,7 +107,7 @@ class RollbackScreen(SafeDispatch, ModalScreen[ModelVersion | None]):
         row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         row.add_row(
             Text(one_line(version.version, limit=40), style="bold"),
-            Text(or_unknown(created_text, version.created), style="dim"),
+            Text(or_unknown(minute_text, version.created), style="dim"),
             Text(one_line(version.version_notes, limit=200)),
         )
         return Option(row, id=version.version)

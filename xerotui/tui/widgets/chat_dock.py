@@ -71,7 +71,7 @@ class ChatDock(SafeDispatch, Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+o", "chat_focus", "Leave chat", id="chat.leave"),
-        Binding("escape", "stop", "Stop", id="chat.stop"),
+        Binding("escape", "stop", "Stop / leave", id="chat.stop"),
         Binding("ctrl+r", "regenerate", "Regenerate", id="chat.regenerate"),
         Binding("ctrl+t", "options", "Options", id="chat.options"),
         Binding("ctrl+f", "full", "Full screen", id="chat.full"),
@@ -331,12 +331,8 @@ class ChatDock(SafeDispatch, Vertical):
         store, session = self.store, self.store.session
         if action in self.PROMPT_KEYS and not self.transcript.has_focus:
             return False
-        if action == "stop":
-            return (
-                store.busy
-                or store.stream.retry_at is not None
-                or (self.picking and session is not None)
-            )
+        if action == "stop":  # always esc's in the pane: it never falls through to the screen
+            return True
         if action == "regenerate":
             return session is not None and not store.busy and bool(session.entries)
         if action in ("export", "stored", "options"):
@@ -347,6 +343,12 @@ class ChatDock(SafeDispatch, Vertical):
         self.store.switch_focus(self.screen)
 
     def action_stop(self) -> None:
+        """esc: stop the answer (or the wait for a retry); with nothing to stop, leave the
+        endpoint choice, else go back to the screen beside (what was typed stays)."""
+        store = self.store
+        if not (store.busy or store.stream.retry_at is not None or self.picking):
+            self.action_chat_focus()
+            return
         if self.picking and self.store.session is not None and not self.store.busy:
             self.picking = False  # esc leaves the endpoint choice
             self._show_session()

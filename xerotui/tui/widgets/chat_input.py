@@ -91,10 +91,11 @@ class ChatInput(SafeDispatch, TextArea):
         self._cycle: list[str] = []
         self._cycle_index = 0
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """Enter and the newline keys act here, in the order keys arrive: as bindings they
         would run only once the key has bubbled up to the app, after the keys typed right
-        behind it (a burst, a fast typist) have already been inserted."""
+        behind it (a burst, a fast typist) have already been inserted. (A handler of this
+        subclass runs before TextArea's own; prevent_default keeps TextArea's from running.)"""
         if event.key == "enter":
             event.stop()
             event.prevent_default()  # TextArea would insert a newline

@@ -21,11 +21,11 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from xerotui.api.chat_transcript import ChatEntry
+from xerotui.tui.format import SPINNER
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.sanitize import clean
 from xerotui.tui.widgets.chat_answer import ChatAnswer
 
-SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 ROLES = {"user": "You", "assistant": "Assistant", "system": "System", "developer": "Developer"}
 Signature = tuple[str, int, str | None, int | None, bool, bool]
 

@@ -179,7 +179,9 @@ class MetadataForm(SafeDispatch, VerticalScroll):
         return text
 
     def changes(self) -> dict[str, Any]:
-        """The fields whose value differs from the model's (only these are sent)."""
+        """The fields the user changed (only these are sent). A text field is compared with
+        what the form first showed — the server's text made safe to show — so a text holding
+        control characters is not "changed" (and rewritten) by merely opening the form."""
         changed: dict[str, Any] = {}
         for field in METADATA_FIELDS:
             before = field_value(self.model, field)
@@ -188,9 +190,11 @@ class MetadataForm(SafeDispatch, VerticalScroll):
                 continue  # unset and unticked: nothing to send
             if field.kind != "text" and after is None:
                 continue  # a number or a choice cannot be unset through PATCH
-            if field.kind == "text" and before is None and after == "":
-                continue
-            if after != before:
+            if field.kind == "text":
+                shown = "" if before is None else clean(str(before))
+                if after != shown:
+                    changed[field.name] = after
+            elif after != before:
                 changed[field.name] = after
         return changed
 

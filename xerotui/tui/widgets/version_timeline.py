@@ -10,7 +10,6 @@ markup, cut to the width.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
@@ -19,17 +18,13 @@ from textual.widgets.option_list import Option
 
 from xerotui.api.schema import ModelVersion
 from xerotui.api.versions import gap_text
-from xerotui.tui.format import or_unknown, status_text
+from xerotui.tui.format import minute_text, or_unknown, status_text
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.sanitize import one_line
 
 # Fixed columns (cells): marker, Version, ID, Latest, Status; Notes takes the rest; Created.
 WIDTHS = (1, 14, 8, 8, 12)
 CREATED_WIDTH = 16
-
-
-def created_text(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M")
 
 
 def _grid(*, narrow: bool) -> Table:
@@ -65,7 +60,7 @@ def version_row(version: ModelVersion, older: ModelVersion | None, *, narrow: bo
         Text(one_line(version.version_notes, limit=300)),
     ]
     if not narrow:
-        cells.append(Text(or_unknown(created_text, version.created), style="dim"))
+        cells.append(Text(or_unknown(minute_text, version.created), style="dim"))
     grid.add_row(*cells)
     if older is not None:
         gap = Text(f"↑ {gap_text(version.created - older.created)}", style="dim italic")
