@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 from tui_helpers import MakeApp, current_screen, server_models, settle, wait_until
-from tui_probe import SIZE, server_model, set_faults, toasts, wait_toast
+from tui_probe import SIZE, server_model, set_faults, toasts, wait_toast, widget_text
 
 from xerotui.launcher import SandboxInfo
 from xerotui.tui.app import XeroApp
 from xerotui.tui.screens.bulk_result import BulkResultScreen
+from xerotui.tui.screens.catalog import CatalogScreen
 from xerotui.tui.screens.confirm import ConfirmScreen
 from xerotui.tui.screens.edit_model import EditModelScreen
 from xerotui.tui.screens.models import ModelsScreen
@@ -37,7 +39,7 @@ async def go_to(pilot: Pilot[Any], app: XeroApp, name: str) -> str:
 
 async def open_editor(pilot: Pilot[Any], app: XeroApp) -> EditModelScreen:
     await pilot.press("e")
-    await pilot.pause()
+    await wait_until(pilot, lambda: isinstance(app.screen, EditModelScreen), what="the edit form")
     editor = current_screen(app)
     assert isinstance(editor, EditModelScreen)
     return editor
@@ -304,6 +306,7 @@ async def test_dry_run_shows_the_request_and_changes_nothing(
         await settle(pilot)
         assert "DRY RUN" in str(app.screen.query_one("#link").render())
         model_id = await go_to(pilot, app, "phi-4")
+        before_link = str(app.screen.query_one("#link").render())
         await pilot.press("d")
         await pilot.pause()
         await confirm(pilot, app)
@@ -317,6 +320,9 @@ async def test_dry_run_shows_the_request_and_changes_nothing(
         assert sandbox.api_key not in preview.planned.curl
         assert model_id in {m["id"] for m in await server_models(sandbox)}
         assert model_id in [m.id for m in models_screen_of(app).view]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert str(app.screen.query_one("#link").render()) == before_link  # not "unreachable"
 
 
 def models_screen_of(app: XeroApp) -> ModelsScreen:
@@ -338,3 +344,70 @@ async def test_read_only_refuses_with_the_reason_and_the_way_out(
         posts = [r for r in app.request_log.records() if r.method == "POST"]
         assert [(r.held, r.status) for r in posts] == [("read-only", None)]  # never sent
         assert not [t for t in toasts(app) if t[0] == "error"]
+
+
+async def test_the_edit_form_opens_on_the_extended_fields_and_opening_it_changes_nothing(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    """The list's copy has no description or license: the form reads the model first. A
+    description with a CR or an escape (shown made safe) is not "changed" by opening it."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        model_id = await go_to(pilot, app, "qwen3-8b")
+        async with httpx.AsyncClient(base_url=sandbox.root_url) as http:
+            raw = {"description": "line one\r\nline two \x1b[1m", "license": "MIT"}
+            answer = await http.post(f"/_sandbox/models/{model_id}/raw", json=raw)
+            answer.raise_for_status()
+        listed = app.feed.inventory.get(model_id)
+        assert listed is not None
+        assert listed.description is None  # the table knows only the list's fields
+        editor = await open_editor(pilot, app)
+        assert app.screen.query_one("#field-license", Input).value == "MIT"
+        assert app.screen.query_one("#field-description", Input).value.startswith("line one")
+        assert editor.form.changes() == {}
+        await pilot.press("escape")  # nothing changed: it closes without asking
+        await pilot.pause()
+        assert not isinstance(current_screen(app), (EditModelScreen, ConfirmScreen))
+
+
+async def test_a_delete_in_flight_is_not_sent_again(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        model_id = await go_to(pilot, app, "phi-4")
+        await set_faults(sandbox, latency_ms=1500, methods=["DELETE"])
+        await pilot.press("d")
+        await pilot.pause()
+        await confirm(pilot, app)
+        await wait_until(pilot, lambda: model_id in app.actions.in_flight, what="in flight")
+        app.actions.delete([model_id])  # asked again while the first is still on its way
+        await wait_toast(pilot, "still being changed", severity="warning")
+        assert not isinstance(current_screen(app), ConfirmScreen)
+        await wait_toast(pilot, "Deleted 1 of 1 model")
+        deletes = [r for r in app.request_log.records() if r.method == "DELETE"]
+        assert len(deletes) == 1
+
+
+async def test_the_catalog_panel_acts_on_the_model_asked_for(
+    make_app: MakeApp, sandbox: SandboxInfo
+) -> None:
+    """A model that is not shared: "not in the catalog" on the left (the list of shared models
+    beside must not take its place), and `s` shares that model."""
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        model_id = await go_to(pilot, app, "qwen3-8b")
+        await pilot.press("g", "c")
+        await settle(pilot)
+        screen = current_screen(app)
+        assert isinstance(screen, CatalogScreen)
+        assert screen.model_id == model_id
+        assert "not in the catalog" in widget_text(screen.query_one("#catalog-info"))
+        await pilot.press("s")
+        await wait_toast(pilot, "Shared qwen3-8b")
+        assert (await server_model(sandbox, model_id))["is_shared"]
+        await settle(pilot)
+        assert screen.model_id == model_id
