@@ -96,10 +96,15 @@ async def test_fail_lines_carry_the_servers_reason() -> None:
 
 async def test_a_lost_connection_on_a_mutation_is_unknown() -> None:
     async def delete(model_id: str) -> None:
+        """As the client reports a connection lost after the request was written."""
         if model_id == "b":
-            raise ConnectionFailedError("Could not reach 127.0.0.1: the connection was lost.")
+            lost = ConnectionFailedError("Could not reach 127.0.0.1: the connection was lost.")
+            lost.maybe_applied = True
+            raise lost
         if model_id == "c":
-            raise RequestTimeoutError("127.0.0.1 did not answer in time.")
+            late = RequestTimeoutError("127.0.0.1 did not answer in time.")
+            late.maybe_applied = True
+            raise late
 
     report = await BulkRunner(delete).run(["a", "b", "c"])
     assert [r.status for r in report.results] == ["OK", "UNKNOWN", "UNKNOWN"]

@@ -23,16 +23,12 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-import httpx
-
-from xerotui.api.errors import ConnectionFailedError, RequestTimeoutError, XeroError
+from xerotui.api.errors import XeroError
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 DEFAULT_CONCURRENCY = 4
-# Transport failures that happen before a request is written: nothing reached the server.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class BulkStatus(enum.StrEnum):
@@ -43,17 +39,9 @@ class BulkStatus(enum.StrEnum):
 
 
 def may_have_reached_server(error: BaseException) -> bool:
-    """Whether a connection failure could have happened after the server got the request."""
-    if not isinstance(error, ConnectionFailedError | RequestTimeoutError):
-        return False
-    seen: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and current not in seen:  # the client keeps httpx's error here
-        if isinstance(current, NOT_SENT):
-            return False
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return True
+    """Whether a connection failure could have happened after the server got the request
+    (the client's request path knows: it watched the request being written)."""
+    return isinstance(error, XeroError) and error.maybe_applied
 
 
 @dataclass(frozen=True)

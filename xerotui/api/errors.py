@@ -15,6 +15,9 @@ class XeroError(Exception):
 
     title = "Request failed"
     retryable = False
+    maybe_applied = False
+    """A connection failure after the request was written: a mutation may have been
+    applied (the client never resends it; a bulk run counts it as unknown)."""
 
     def __init__(
         self,

@@ -196,7 +196,9 @@ def transport_error(
     )
     if isinstance(exc, httpx.TimeoutException):
         reason = _TIMEOUT_REASONS.get(type(exc), "the request took too long")
-        return RequestTimeoutError(f"{host} did not answer in time: {reason}.{unsure}", **where)
+        timeout = RequestTimeoutError(f"{host} did not answer in time: {reason}.{unsure}", **where)
+        timeout.maybe_applied = maybe_applied
+        return timeout
     if isinstance(exc, httpx.ConnectError):
         reason = _connect_reason(exc)
     elif isinstance(exc, httpx.RemoteProtocolError):
@@ -210,7 +212,9 @@ def transport_error(
     else:
         detail = str(exc) or type(exc).__name__
         return UnexpectedResponseError(f"The request to {host} failed: {detail}", **where)
-    return ConnectionFailedError(f"Could not reach {host}: {reason}.{unsure}", **where)
+    failed = ConnectionFailedError(f"Could not reach {host}: {reason}.{unsure}", **where)
+    failed.maybe_applied = maybe_applied
+    return failed
 
 
 def validation_summary(exc: pydantic.ValidationError, limit: int = 3) -> str:
