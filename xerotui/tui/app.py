@@ -14,7 +14,7 @@ from textual.binding import BindingType
 from textual.reactive import var
 from textual.screen import Screen
 from textual.signal import Signal
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 from textual.worker import Worker
 
 from xerotui.api.errors import XeroError
@@ -215,10 +215,16 @@ class XeroApp(AppShell):
         bubble up here (an Input stops the keys it types). Type them into the focused input
         instead of letting them fire bindings."""
         focused = self.focused
-        if isinstance(focused, Input) and event.is_printable and event.character:
+        if not (event.is_printable and event.character):
+            return
+        if isinstance(focused, Input):
             focused.insert_text_at_cursor(event.character)
-            event.stop()
-            event.prevent_default()
+        elif isinstance(focused, TextArea):  # the chat prompt, right after g i or ctrl+o
+            focused.insert(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "chord":
