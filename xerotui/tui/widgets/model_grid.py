@@ -1,0 +1,497 @@
+"""ModelGrid: every matching model in one scrollable view, drawn line by line (Line API).
+
+Why not DataTable: it copies every row into itself (`add_row`), renders a cell per column
+per visible row again whenever it scrolls, and keys its row cache on the cursor position,
+so paging 10,000 models meant rebuilding pages and a cursor move re-rendered the screen
+(issue 11, and benchmarks/bench_grid.py for the figures). Here:
+
+- The rows are the owner's sequence of `Model` (the inventory's filtered and sorted view),
+  held by reference: swapping it (a filter, a sort) copies nothing.
+- `render_line(y)` draws the header on line 0 and row `scroll_y + y - 1` below it. A row's
+  full-width line is cached by (model id, what changes its look: markers, cursor, flash,
+  zebra parity, spinner frame) and used only while the cached model *is* the current one
+  (`inventory.update` replaces a changed model with a new object), so a changed model is
+  redrawn and everything else, scrolling included, is a dict lookup plus a crop.
+- A cursor move refreshes the two lines it touches; a spinner tick the visible rows that
+  are in progress; a mark or flash the visible rows whose id changed.
+- Sideways scrolling (wide mode) keeps the markers, ID and Name frozen on the left.
+- Nothing a server sent can break it: cells are sanitised plain text, a bad value shows
+  `?` and is reported once per (model, field) as a `CellProblem` message, and an error
+  while drawing a line becomes a `?` line, never an exception out of a render.
+
+Presentational: it is given models and sets of ids, posts messages, never fetches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from typing import ClassVar
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from xerotui.api.schema import Model
+from xerotui.tui.widgets import grid_messages as messages
+from xerotui.tui.widgets.grid_layout import GridLayout, layout_for
+from xerotui.tui.widgets.grid_lines import GridLines
+from xerotui.tui.widgets.grid_rows import (
+    MARK,
+    NO_STYLE,
+    Marker,
+    Problem,
+    RowPainter,
+    RowStyles,
+    in_progress,
+)
+
+FLASH_SECONDS = 3.0
+TRACK = 1
+"""Cells at the right for the scroll track."""
+SPINNER_SECONDS = 0.12
+
+
+class ModelGrid(ScrollView, can_focus=True):
+    """All matching models, one per line; header with the sort arrow; markers; cursor."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "modelgrid--header",
+        "modelgrid--sorted",
+        "modelgrid--odd-row",
+        "modelgrid--even-row",
+        "modelgrid--cursor",
+        "modelgrid--flash",
+        "modelgrid--mark",
+        "modelgrid--watch",
+        "modelgrid--problem",
+        "modelgrid--track",
+        "modelgrid--thumb",
+    }
+
+    DEFAULT_CSS = """
+    ModelGrid {
+        height: 1fr;
+        background: $surface;
+        color: $foreground;
+        scrollbar-size-vertical: 0;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .modelgrid--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        & > .modelgrid--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .modelgrid--sorted { color: $accent; }
+        & > .modelgrid--odd-row { }
+        & > .modelgrid--even-row { background: $surface-lighten-1 50%; }
+        &:dark > .modelgrid--even-row { background: $surface-darken-1 40%; }
+        & > .modelgrid--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .modelgrid--flash { text-style: bold reverse; }
+        & > .modelgrid--mark { color: magenta; text-style: bold; }
+        & > .modelgrid--watch { color: $accent; text-style: bold; }
+        & > .modelgrid--problem { color: $error; text-style: bold; }
+        & > .modelgrid--track { background: $scrollbar-background; }
+        & > .modelgrid--thumb { background: $scrollbar; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", id="models.up", show=False),
+        Binding("down,j", "cursor_down", "Down", id="models.down", show=False),
+        Binding("pageup", "page_up", "Page up", id="models.page_up", show=False),
+        Binding("pagedown", "page_down", "Page down", id="models.page_down", show=False),
+        Binding("ctrl+u", "half_page_up", "Half page up", id="models.half_up", show=False),
+        Binding("ctrl+d", "half_page_down", "Half page down", id="models.half_down", show=False),
+        Binding("home", "top", "Top", id="models.top", show=False),
+        Binding("end,G", "bottom", "Bottom", id="models.bottom", show=False),
+        Binding("left", "scroll_left", "Scroll left", id="models.left", show=False),
+        Binding("right", "scroll_right", "Scroll right", id="models.right", show=False),
+        Binding("enter", "select", "Detail", id="models.detail"),
+    ]
+
+    Highlighted = messages.Highlighted
+    RangeChanged = messages.RangeChanged
+    Selected = messages.Selected
+    SortRequested = messages.SortRequested
+    CellProblem = messages.CellProblem
+
+    def __init__(
+        self,
+        *,
+        markers: Sequence[Marker] = (MARK,),
+        wide: bool = False,
+        spinner_seconds: float | None = SPINNER_SECONDS,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.markers = tuple(markers)
+        self.lines = GridLines(self.markers)
+        self._models: Sequence[Model] = ()
+        self._cursor = 0
+        self._wide = wide
+        self._sort = ("created", True)
+        self._spinner_seconds = spinner_seconds
+        self._spinner: Timer | None = None
+        self._layout: GridLayout | None = None
+        self._painter: RowPainter | None = None
+        self._header: tuple[tuple[str, bool], Strip] | None = None
+        self._range: tuple[int, int, int] | None = None
+        self._track_styles: tuple[Segment, Segment] | None = None
+
+    # ------------------------------------------------------------------ what it shows
+
+    @property
+    def models(self) -> Sequence[Model]:
+        return self._models
+
+    @property
+    def row_count(self) -> int:
+        return len(self._models)
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    @property
+    def highlighted_model(self) -> Model | None:
+        return self._models[self._cursor] if self._cursor < len(self._models) else None
+
+    @property
+    def highlighted_id(self) -> str | None:
+        model = self.highlighted_model
+        return model.id if model is not None else None
+
+    @property
+    def wide(self) -> bool:
+        return self._wide
+
+    @property
+    def layout_now(self) -> GridLayout | None:
+        """The column layout in use (None before the first resize)."""
+        return self._layout
+
+    @property
+    def page_rows(self) -> int:
+        """Rows that fit under the header."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    @property
+    def visible_rows(self) -> range:
+        top = self.scroll_offset.y
+        return range(top, min(top + self.page_rows, len(self._models)))
+
+    def set_source(
+        self, models: Sequence[Model], *, keep: str | None = None, row: int | None = None
+    ) -> None:
+        """Show `models` (held, not copied). The cursor goes to `keep`'s row if it is there,
+        else to `row`, else stays at its index; it is scrolled into view."""
+        before = self.highlighted_id
+        self._models = models
+        target = self._find(keep) if keep is not None else None
+        if target is None:
+            target = row if row is not None else self._cursor
+        self._cursor = min(max(target, 0), max(len(models) - 1, 0))
+        self._resize_virtual()
+        self._scroll_to_row(self._cursor)
+        self.refresh()
+        if self.highlighted_id != before:
+            self._post_highlighted()
+        self._post_range()
+
+    def set_wide(self, wide: bool) -> None:
+        if wide != self._wide:
+            self._wide = wide
+            self._relayout(force=True)
+
+    def set_sort(self, column: str, descending: bool) -> None:
+        """Where the header's arrow goes (the owner sorts the rows)."""
+        if (column, descending) != self._sort:
+            self._sort = (column, descending)
+            self.refresh(Region(0, 0, self.size.width, 1))
+
+    def set_marker(self, name: str, ids: Collection[str]) -> None:
+        """The ids that show marker `name` (e.g. "mark"); only their visible lines redraw."""
+        self._refresh_ids(self.lines.set_marker(name, ids))
+
+    def marked(self, name: str = "mark") -> frozenset[str]:
+        return self.lines.marked.get(name, frozenset())
+
+    def flash(self, ids: Iterable[str], seconds: float = FLASH_SECONDS) -> None:
+        """Highlight these rows for `seconds` (a status changed)."""
+        self._refresh_ids(self.lines.start_flash(ids, seconds))
+        self.set_timer(seconds + 0.01, lambda: self._refresh_ids(self.lines.end_flash()))
+
+    @property
+    def flashing(self) -> frozenset[str]:
+        return frozenset(self.lines.flash)
+
+    def tick(self) -> None:
+        """Advance the spinner: redraw only the visible rows that are in progress."""
+        if self.app.animation_level == "none":
+            self.lines.frame = None
+            return
+        self.lines.frame = (self.lines.frame or 0) + 1
+        for row in self.visible_rows:
+            if in_progress(self._models[row]):
+                self.refresh_row(row)
+
+    def refresh_row(self, row: int) -> None:
+        if self._layout is not None and row in self.visible_rows:
+            self.refresh_line(row + 1)
+
+    def _refresh_ids(self, ids: Collection[str]) -> None:
+        if ids:
+            for row in self.visible_rows:
+                if self._models[row].id in ids:
+                    self.refresh_row(row)
+
+    def _find(self, model_id: str) -> int | None:
+        models = self._models
+        if self._cursor < len(models) and models[self._cursor].id == model_id:
+            return self._cursor
+        for index, model in enumerate(models):
+            if model.id == model_id:
+                return index
+        return None
+
+    # ------------------------------------------------------------------ layout and styles
+
+    def on_mount(self) -> None:
+        if self._spinner_seconds:
+            self._spinner = self.set_interval(self._spinner_seconds, self.tick, name="spinner")
+
+    def on_resize(self, _: events.Resize) -> None:
+        self._relayout()
+
+    def notify_style_update(self) -> None:
+        """The CSS, the theme or the focus changed: every cached line is stale."""
+        super().notify_style_update()
+        self._forget()
+
+    def _forget(self) -> None:
+        self._painter = None
+        self._header = None
+        self._track_styles = None
+        self.lines.clear()
+
+    def _relayout(self, *, force: bool = False) -> None:
+        width = self.scrollable_content_region.width - TRACK
+        if width <= 0:
+            return
+        layout = layout_for(width, wide=self._wide, markers=len(self.markers))
+        if force or layout != self._layout:
+            self._layout = layout
+            self._forget()
+            self._resize_virtual()
+            self.refresh()
+        self._scroll_to_row(self._cursor)
+        self._post_range()
+
+    def _resize_virtual(self) -> None:
+        if self._layout is not None:
+            size = Size(self._layout.total_width, len(self._models) + 1)
+            if size != self.virtual_size:
+                self.virtual_size = size
+
+    def _styles(self) -> RowStyles:
+        style = self.get_component_rich_style
+        return RowStyles(
+            odd=style("modelgrid--odd-row"),
+            even=style("modelgrid--even-row"),
+            cursor=style("modelgrid--cursor"),
+            flash=style("modelgrid--flash", partial=True),
+            header=style("modelgrid--header"),
+            sorted=style("modelgrid--sorted", partial=True),
+            problem=style("modelgrid--problem", partial=True),
+            markers={
+                m.component: style(m.component, partial=True, default=NO_STYLE)
+                for m in self.markers
+            },
+        )
+
+    def _painter_now(self) -> RowPainter | None:
+        if self._painter is None and self._layout is not None:
+            self._painter = RowPainter(self._layout, self._styles(), self.markers)
+        return self._painter
+
+    # ------------------------------------------------------------------ drawing
+
+    def render_line(self, y: int) -> Strip:
+        try:
+            return self._draw_line(y)
+        except Exception as error:  # a bug in drawing must not escape a render
+            self._report(Problem("", "render", f"{type(error).__name__}: {error}"))
+            return Strip.blank(self.size.width)
+
+    def _draw_line(self, y: int) -> Strip:
+        painter = self._painter_now()
+        if painter is None:
+            return Strip.blank(self.size.width)
+        if y == 0:
+            if self._header is None or self._header[0] != self._sort:
+                self._header = (self._sort, painter.header(*self._sort))
+            return self._window(self._header[1], y)
+        row = self.scroll_offset.y + y - 1
+        if row >= len(self._models):
+            return Strip.blank(self.size.width, painter.styles.odd)
+        return self._window(self._line(row, painter), y)
+
+    def _line(self, row: int, painter: RowPainter) -> Strip:
+        model = self._models[row]
+        line, problems = self.lines.line(
+            model, self.lines.state(model, row, row == self._cursor), painter
+        )
+        for problem in problems:
+            self._report(problem)
+        return line
+
+    def _window(self, line: Strip, y: int) -> Strip:
+        """The visible part of a full-width line (the frozen columns, then the scrolled
+        rest) and its cell of the scroll track."""
+        layout = self._layout
+        assert layout is not None
+        width = layout.viewport
+        scroll_x = self.scroll_offset.x
+        if scroll_x == 0:
+            body = line.crop(0, width)
+        else:
+            frozen = layout.frozen_width
+            body = Strip.join(
+                [line.crop(0, frozen), line.crop(frozen + scroll_x, scroll_x + width)]
+            )
+        return Strip([*body, self._track(y)], width + TRACK)
+
+    def _track(self, y: int) -> Segment:
+        """Line `y`'s cell of the scroll track. Drawn here, not by Textual's ScrollBar widget:
+        that one re-renders every line through Rich on every scroll (half a frame's cost)."""
+        styles = self._track_styles
+        if styles is None:
+            styles = self._track_styles = (
+                Segment(" ", self.get_component_rich_style("modelgrid--track")),
+                Segment(" ", self.get_component_rich_style("modelgrid--thumb")),
+            )
+        rows, total = self.page_rows, len(self._models)
+        if y == 0 or total <= rows:
+            return styles[0]
+        size = max(1, rows * rows // total)
+        top = round(self.scroll_offset.y / max(1, total - rows) * (rows - size))
+        return styles[1] if top <= y - 1 < top + size else styles[0]
+
+    def _report(self, problem: Problem) -> None:
+        if self.lines.report(problem):
+            self.post_message(self.CellProblem(self, problem))
+
+    # ------------------------------------------------------------------ cursor and scrolling
+
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on `row` (clamped) and scroll it into view."""
+        count = len(self._models)
+        row = min(max(row, 0), max(count - 1, 0))
+        self._scroll_to_row(row)
+        if row != self._cursor:
+            old, self._cursor = self._cursor, row
+            self.refresh_row(old)
+            self.refresh_row(row)
+            self._post_highlighted()
+
+    def _scroll_to_row(self, row: int) -> None:
+        if self._layout is None:
+            return
+        top, rows = self.scroll_offset.y, self.page_rows
+        if row < top:
+            self.scroll_to(y=row, animate=False)
+        elif row >= top + rows:
+            self.scroll_to(y=row - rows + 1, animate=False)
+
+    def _page(self, step: int) -> None:
+        """Move the cursor by `step` rows keeping its place on screen (pagedown, ctrl+d)."""
+        on_screen = self._cursor - self.scroll_offset.y
+        target = min(max(self._cursor + step, 0), max(len(self._models) - 1, 0))
+        self.scroll_to(y=max(0, target - on_screen), animate=False)
+        self.move_cursor(target)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._post_range()
+
+    def _post_highlighted(self) -> None:
+        self.post_message(self.Highlighted(self, self.highlighted_id, self._cursor))
+
+    def _post_range(self) -> None:
+        visible = self.visible_rows
+        state = (visible.start, max(visible.start, visible.stop - 1), len(self._models))
+        if state != self._range:
+            self._range = state
+            self.post_message(self.RangeChanged(self, *state))
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self._cursor + 1)
+
+    def action_page_up(self) -> None:
+        self._page(-self.page_rows)
+
+    def action_page_down(self) -> None:
+        self._page(self.page_rows)
+
+    def action_half_page_up(self) -> None:
+        self._page(-max(1, self.page_rows // 2))
+
+    def action_half_page_down(self) -> None:
+        self._page(max(1, self.page_rows // 2))
+
+    def action_top(self) -> None:
+        self.move_cursor(0)
+
+    def action_bottom(self) -> None:
+        self.move_cursor(len(self._models) - 1)
+
+    def action_scroll_right(self) -> None:
+        if self._layout is not None:
+            stops = [s for s in self._layout.scroll_stops() if s > self.scroll_offset.x]
+            if stops:
+                self.scroll_to(x=stops[0], animate=False)
+
+    def action_scroll_left(self) -> None:
+        if self._layout is not None:
+            stops = [s for s in self._layout.scroll_stops() if s < self.scroll_offset.x]
+            self.scroll_to(x=stops[-1] if stops else 0, animate=False)
+
+    def action_select(self) -> None:
+        model_id = self.highlighted_id
+        if model_id is not None:
+            self.post_message(self.Selected(self, model_id))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or self._layout is None:
+            return
+        if offset.y == 0:
+            column = self._layout.column_at(offset.x, self.scroll_offset.x)
+            if column is not None:
+                self.post_message(self.SortRequested(self, column.key))
+            return
+        if offset.x >= self._layout.viewport:  # the track: jump there
+            share = (offset.y - 1) / max(1, self.page_rows - 1)
+            self.move_cursor(round(share * (len(self._models) - 1)))
+            return
+        row = self.scroll_offset.y + offset.y - 1
+        if row >= len(self._models):
+            return
+        if row == self._cursor:
+            self.action_select()
+        else:
+            self.move_cursor(row)
