@@ -77,7 +77,9 @@ class GridLayout:
     """Cells of the part that never scrolls sideways: markers and columns up to Name."""
     total_width: int
     viewport: int
+    """Cells for the columns (the grid's width less `reserve`)."""
     full_ids: bool
+    reserve: int = 0
 
     @property
     def keys(self) -> list[str]:
@@ -101,8 +103,9 @@ class GridLayout:
         return sorted({min(max(0, s), self.max_scroll_x) for s in stops} | {self.max_scroll_x})
 
 
-def layout_for(width: int, *, wide: bool, markers: int) -> GridLayout:
-    """The columns for a grid `width` cells wide (its content, scrollbar excluded)."""
+def layout_for(width: int, *, wide: bool, markers: int, reserve: int = 0) -> GridLayout:
+    """The columns for a grid `width` cells wide, `reserve` cells of which (at the right,
+    for a scroll track) are not for columns. The ID column folds and unfolds by `width`."""
     full_ids = width >= (FULL_IDS_WIDE if wide else FULL_IDS_NARROW)
     chosen = [c for c in COLUMNS if (wide or not c.wide) and (width >= NARROW or c.key != "id")]
 
@@ -110,6 +113,7 @@ def layout_for(width: int, *, wide: bool, markers: int) -> GridLayout:
         return (FULL_ID_WIDTH if full_ids and column.key == "id" else column.width) + 2
 
     others = markers + sum(cells(c) for c in chosen if c.key != "name")
+    width -= reserve
     room_all = width - others - 2
     if room_all >= NAME_MIN or not wide:
         name = min(max(room_all, NAME_MIN), NAME_CAP)
@@ -126,7 +130,7 @@ def layout_for(width: int, *, wide: bool, markers: int) -> GridLayout:
         x += inner + 2
         if column.key == FROZEN_LAST:
             frozen_width = x
-    return GridLayout(markers, tuple(placed), frozen_width, x, width, full_ids)
+    return GridLayout(markers, tuple(placed), frozen_width, x, width, full_ids, reserve)
 
 
 def _name(columns: list[GridColumn]) -> GridColumn:

@@ -22,6 +22,10 @@ class GridMessage(Message):
     def __init__(self, grid: ModelGrid) -> None:
         super().__init__()
         self.grid = grid
+        # The sender is the grid, whoever made the message: a message built while the
+        # screen draws (a CellProblem from a render) or runs a handler (set_source) would
+        # otherwise name the screen, and Textual stops bubbling at the sender's level.
+        self.set_sender(grid)
 
     @property
     def control(self) -> ModelGrid:

@@ -238,10 +238,13 @@ class ModelGrid(ScrollView, can_focus=True):
 
     def tick(self) -> None:
         """Advance the spinner: redraw only the visible rows that are in progress."""
+        lines = self.lines
         if self.app.animation_level == "none":
-            self.lines.frame = None
-            return
-        self.lines.frame = (self.lines.frame or 0) + 1
+            if lines.frame is None:
+                return
+            lines.frame = None  # animations turned off: back to the still glyph
+        else:
+            lines.frame = (lines.frame or 0) + 1
         for row in self.visible_rows:
             if in_progress(self._models[row]):
                 self.refresh_row(row)
@@ -286,10 +289,10 @@ class ModelGrid(ScrollView, can_focus=True):
         self.lines.clear()
 
     def _relayout(self, *, force: bool = False) -> None:
-        width = self.scrollable_content_region.width - TRACK
-        if width <= 0:
+        width = self.scrollable_content_region.width
+        if width <= TRACK:
             return
-        layout = layout_for(width, wide=self._wide, markers=len(self.markers))
+        layout = layout_for(width, wide=self._wide, markers=len(self.markers), reserve=TRACK)
         if force or layout != self._layout:
             self._layout = layout
             self._forget()
@@ -300,7 +303,7 @@ class ModelGrid(ScrollView, can_focus=True):
 
     def _resize_virtual(self) -> None:
         if self._layout is not None:
-            size = Size(self._layout.total_width, len(self._models) + 1)
+            size = Size(self._layout.total_width + TRACK, len(self._models) + 1)
             if size != self.virtual_size:
                 self.virtual_size = size
 
