@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from grid_host import GridHost, lines, load_inventory, strips
 from rich.cells import cell_len
+from textual import events
 from textual.strip import Strip
 from tui_helpers import wait_until
 
@@ -265,3 +266,36 @@ def test_fit_cuts_by_cells() -> None:
     assert fit_cells("abc", 5) == "abc  "
     for width in range(1, 12):
         assert cell_len(fit_cells("日本語のモデル名です", width, middle=True)) == width
+
+
+async def test_the_mouse_wheel_scrolls_without_a_scrollbar_widget(big_sandbox: SandboxInfo) -> None:
+    view = (await load_inventory(big_sandbox)).view()
+    app = GridHost(view)
+    async with app.run_test(size=(120, 12)) as pilot:
+        grid = app.grid
+        for _ in range(3):
+            grid.post_message(events.MouseScrollDown(grid, 5, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert grid.scroll_offset.y > 0
+        top = grid.scroll_offset.y
+        assert lines(grid)[1].startswith(f"  {view[top].id[:8]}")
+        assert grid.cursor_row == 0  # the wheel scrolls; the cursor stays on its model
+        ranges = app.of(ModelGrid.RangeChanged)
+        assert ranges[-1].first == top
+
+
+async def test_a_theme_change_redraws_cached_lines_in_the_new_colours(
+    sandbox: SandboxInfo,
+) -> None:
+    view = (await load_inventory(sandbox)).view()
+    app = GridHost(view)
+    async with app.run_test(size=(120, 12)) as pilot:
+        app.theme = "textual-dark"
+        await pilot.pause()
+        dark = strips(app.grid)[2][1].style
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = strips(app.grid)[2][1].style
+        assert dark is not None
+        assert light is not None
+        assert dark.bgcolor != light.bgcolor

@@ -15,6 +15,8 @@ so paging 10,000 models meant rebuilding pages and a cursor move re-rendered the
 - A cursor move refreshes the two lines it touches; a spinner tick the visible rows that
   are in progress; a mark or flash the visible rows whose id changed.
 - Sideways scrolling (wide mode) keeps the markers, ID and Name frozen on the left.
+- No Textual scrollbars (their re-render was half of a scrolling frame): a one-cell track
+  is drawn into the lines, and the wheel and the keys scroll with `scroll_to(force=True)`.
 - Nothing a server sent can break it: cells are sanitised plain text, a bad value shows
   `?` and is reported once per (model, field) as a `CellProblem` message, and an error
   while drawing a line becomes a `?` line, never an exception out of a render.
@@ -27,7 +29,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import ClassVar
 
-from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -41,17 +42,16 @@ from xerotui.tui.widgets.grid_layout import GridLayout, layout_for
 from xerotui.tui.widgets.grid_lines import GridLines
 from xerotui.tui.widgets.grid_rows import (
     MARK,
-    NO_STYLE,
+    TRACK,
     Marker,
     Problem,
     RowPainter,
-    RowStyles,
     in_progress,
+    row_styles,
 )
 
 FLASH_SECONDS = 3.0
-TRACK = 1
-"""Cells at the right for the scroll track."""
+WHEEL_LINES = 3
 SPINNER_SECONDS = 0.12
 
 
@@ -78,6 +78,7 @@ class ModelGrid(ScrollView, can_focus=True):
         background: $surface;
         color: $foreground;
         scrollbar-size-vertical: 0;
+        scrollbar-size-horizontal: 0;
         &:focus {
             background-tint: $foreground 5%;
             & > .modelgrid--cursor {
@@ -147,7 +148,6 @@ class ModelGrid(ScrollView, can_focus=True):
         self._painter: RowPainter | None = None
         self._header: tuple[tuple[str, bool], Strip] | None = None
         self._range: tuple[int, int, int] | None = None
-        self._track_styles: tuple[Segment, Segment] | None = None
 
     # ------------------------------------------------------------------ what it shows
 
@@ -285,7 +285,6 @@ class ModelGrid(ScrollView, can_focus=True):
     def _forget(self) -> None:
         self._painter = None
         self._header = None
-        self._track_styles = None
         self.lines.clear()
 
     def _relayout(self, *, force: bool = False) -> None:
@@ -303,29 +302,14 @@ class ModelGrid(ScrollView, can_focus=True):
 
     def _resize_virtual(self) -> None:
         if self._layout is not None:
-            size = Size(self._layout.total_width + TRACK, len(self._models) + 1)
+            size = Size(self._layout.total_width + self._layout.reserve, len(self._models) + 1)
             if size != self.virtual_size:
                 self.virtual_size = size
 
-    def _styles(self) -> RowStyles:
-        style = self.get_component_rich_style
-        return RowStyles(
-            odd=style("modelgrid--odd-row"),
-            even=style("modelgrid--even-row"),
-            cursor=style("modelgrid--cursor"),
-            flash=style("modelgrid--flash", partial=True),
-            header=style("modelgrid--header"),
-            sorted=style("modelgrid--sorted", partial=True),
-            problem=style("modelgrid--problem", partial=True),
-            markers={
-                m.component: style(m.component, partial=True, default=NO_STYLE)
-                for m in self.markers
-            },
-        )
-
     def _painter_now(self) -> RowPainter | None:
         if self._painter is None and self._layout is not None:
-            self._painter = RowPainter(self._layout, self._styles(), self.markers)
+            styles = row_styles(self.get_component_rich_style, self.markers)
+            self._painter = RowPainter(self._layout, styles, self.markers)
         return self._painter
 
     # ------------------------------------------------------------------ drawing
@@ -360,36 +344,9 @@ class ModelGrid(ScrollView, can_focus=True):
         return line
 
     def _window(self, line: Strip, y: int) -> Strip:
-        """The visible part of a full-width line (the frozen columns, then the scrolled
-        rest) and its cell of the scroll track."""
-        layout = self._layout
-        assert layout is not None
-        width = layout.viewport
-        scroll_x = self.scroll_offset.x
-        if scroll_x == 0:
-            body = line.crop(0, width)
-        else:
-            frozen = layout.frozen_width
-            body = Strip.join(
-                [line.crop(0, frozen), line.crop(frozen + scroll_x, scroll_x + width)]
-            )
-        return Strip([*body, self._track(y)], width + TRACK)
-
-    def _track(self, y: int) -> Segment:
-        """Line `y`'s cell of the scroll track. Drawn here, not by Textual's ScrollBar widget:
-        that one re-renders every line through Rich on every scroll (half a frame's cost)."""
-        styles = self._track_styles
-        if styles is None:
-            styles = self._track_styles = (
-                Segment(" ", self.get_component_rich_style("modelgrid--track")),
-                Segment(" ", self.get_component_rich_style("modelgrid--thumb")),
-            )
-        rows, total = self.page_rows, len(self._models)
-        if y == 0 or total <= rows:
-            return styles[0]
-        size = max(1, rows * rows // total)
-        top = round(self.scroll_offset.y / max(1, total - rows) * (rows - size))
-        return styles[1] if top <= y - 1 < top + size else styles[0]
+        assert self._painter is not None
+        thumb = self._painter.thumb(y, self.scroll_offset.y, self.page_rows, len(self._models))
+        return self._painter.window(line, self.scroll_offset.x, thumb)
 
     def _report(self, problem: Problem) -> None:
         if self.lines.report(problem):
@@ -413,15 +370,15 @@ class ModelGrid(ScrollView, can_focus=True):
             return
         top, rows = self.scroll_offset.y, self.page_rows
         if row < top:
-            self.scroll_to(y=row, animate=False)
+            self.scroll_to(y=row, animate=False, force=True)
         elif row >= top + rows:
-            self.scroll_to(y=row - rows + 1, animate=False)
+            self.scroll_to(y=row - rows + 1, animate=False, force=True)
 
     def _page(self, step: int) -> None:
         """Move the cursor by `step` rows keeping its place on screen (pagedown, ctrl+d)."""
         on_screen = self._cursor - self.scroll_offset.y
         target = min(max(self._cursor + step, 0), max(len(self._models) - 1, 0))
-        self.scroll_to(y=max(0, target - on_screen), animate=False)
+        self.scroll_to(y=max(0, target - on_screen), animate=False, force=True)
         self.move_cursor(target)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
@@ -466,17 +423,32 @@ class ModelGrid(ScrollView, can_focus=True):
         if self._layout is not None:
             stops = [s for s in self._layout.scroll_stops() if s > self.scroll_offset.x]
             if stops:
-                self.scroll_to(x=stops[0], animate=False)
+                self.scroll_to(x=stops[0], animate=False, force=True)
 
     def action_scroll_left(self) -> None:
         if self._layout is not None:
             stops = [s for s in self._layout.scroll_stops() if s < self.scroll_offset.x]
-            self.scroll_to(x=stops[-1] if stops else 0, animate=False)
+            self.scroll_to(x=stops[-1] if stops else 0, animate=False, force=True)
 
     def action_select(self) -> None:
         model_id = self.highlighted_id
         if model_id is not None:
             self.post_message(self.Selected(self, model_id))
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._wheel(event, WHEEL_LINES)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._wheel(event, -WHEEL_LINES)
+
+    def _wheel(self, event: events.MouseEvent, lines: int) -> None:
+        """Without Textual's scrollbars (see RowPainter.thumb) the wheel is ours: rows, or
+        with shift/ctrl the columns after the frozen ones."""
+        event.stop()
+        if event.shift or event.ctrl:
+            self.action_scroll_right() if lines > 0 else self.action_scroll_left()
+        else:
+            self.scroll_to(y=max(0, self.scroll_offset.y + lines), animate=False, force=True)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
