@@ -190,6 +190,8 @@ class FastHost(Host):
         super().__init__(inventory)
         self.formatted = formatted
         self.count = 0
+        self.generation = 0
+        self.table: Any = None
 
     def make(self, models: Sequence[Model]) -> Widget:
         import pyarrow as pa
@@ -198,7 +200,10 @@ class FastHost(Host):
         rows = [self.formatted[m.id] for m in models]
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in LABELS]
         data = pa.table(
-            {label: pa.array(col, pa.string()) for label, col in zip(LABELS, columns, strict=True)}
+            {
+                label: pa.array(column, pa.string())
+                for label, column in zip(LABELS, columns, strict=True)
+            }
         )
         self.count = len(models)
         return DataTable(
@@ -207,31 +212,30 @@ class FastHost(Host):
             zebra_stripes=True,
             show_row_labels=False,
             render_markup=False,
-            id="models",
         )
 
     def body(self) -> Widget:
-        return self.make(self.inventory.view())
-
-    @property
-    def table(self) -> Any:
-        return self.query_one("#models")
+        self.table = self.make(self.inventory.view())
+        return self.table
 
     def on_mount(self) -> None:
         self.table.focus()
         self.status(f"{self.count:,} rows")
 
     async def filter(self, query: str) -> None:
+        """Its clear() says: mount a new table. The new one goes in, then the old one out."""
         self.query_text = query
-        table = self.make(self.inventory.view(query))
-        await self.query_one("#models").remove()
+        old, table = self.table, self.make(self.inventory.view(query))
         await self.mount(table, before=self.query_one("#status"))
+        await old.remove()
+        self.table = table
+        self.generation += 1
         table.focus()
         self.status(f"{self.count:,} rows")
 
     def state(self) -> Hashable:
         table = self.table
-        return (self.query_text, table.cursor_row, round(table.scroll_y))
+        return (self.query_text, self.generation, table.cursor_row, round(table.scroll_y))
 
 
 # ---------------------------------------------------------------------- frames
@@ -346,18 +350,24 @@ async def measure(host: Host, options: argparse.Namespace, busy: list[int]) -> d
 
 
 def summary(result: dict[str, Any]) -> dict[str, float]:
+    """This run's figures (a figure with no samples is left out)."""
     keys = result["keys"]
-    figures = {
-        "down": percentile(keys.get("down", [0]), 0.95),
-        "stays": percentile(keys.get("stays", [0]), 0.95),
-        "scrolls": percentile(keys.get("scrolls", [0]), 0.95),
-        "pagedown": percentile(keys.get("pagedown", [0]), 0.95),
-        "paint": percentile(result["paint"] or [0], 0.95),
-        "paint50": median(result["paint"] or [0]),
-        "filter": median(result["filter"]),
-        "filter95": percentile(result["filter"], 0.95),
-    }
-    if "right_square_bracket" in keys:
+    figures: dict[str, float] = {}
+    for name, samples in (
+        ("down", keys.get("down")),
+        ("stays", keys.get("stays")),
+        ("scrolls", keys.get("scrolls")),
+        ("pagedown", keys.get("pagedown")),
+        ("paint", result["paint"]),
+        ("filter95", result["filter"]),
+    ):
+        if samples:
+            figures[name] = percentile(samples, 0.95)
+    if result["paint"]:
+        figures["paint50"] = median(result["paint"])
+    if result["filter"]:
+        figures["filter"] = median(result["filter"])
+    if keys.get("right_square_bracket"):
         figures["page"] = median(keys["right_square_bracket"])
     return figures
 
