@@ -31,6 +31,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import ctypes
+import gc
 import json
 import os
 import subprocess
@@ -422,6 +425,9 @@ def rss_child(options: argparse.Namespace) -> int:
     inventory = ModelInventory()
     inventory.replace(models)
     del models
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # hand freed JSON back (glibc)
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
     before = proc_status(os.getpid())["VmRSS"]
     formatted = {m.id: cells(m) for m in inventory.models} if options.rss_child == "fast" else {}
     host = make_host(options.rss_child, inventory, formatted)

@@ -39,8 +39,10 @@ class GridLines:
 
     def set_marker(self, name: str, ids: Collection[str]) -> frozenset[str]:
         """Returns the ids whose marker changed."""
+        if name not in self.marked:
+            raise KeyError(f"no marker {name!r}: the grid has {sorted(self.marked)}")
         new = frozenset(ids)
-        old = self.marked.get(name, frozenset())
+        old = self.marked[name]
         self.marked[name] = new
         return old ^ new
 
@@ -58,12 +60,14 @@ class GridLines:
         return done
 
     def state(self, model: Model, row: int, cursor: bool) -> RowState:
+        mid = model.id
+        frame = self.frame
         return RowState(
-            markers=tuple(model.id in self.marked.get(m.name, ()) for m in self.markers),
+            markers=tuple([mid in self.marked[m.name] for m in self.markers]),
             cursor=cursor,
-            flash=model.id in self.flash,
-            even=row % 2 == 0,
-            frame=self.frame if self.frame is not None and in_progress(model) else None,
+            flash=mid in self.flash,
+            even=not row % 2,
+            frame=frame if frame is not None and in_progress(model) else None,
         )
 
     def line(

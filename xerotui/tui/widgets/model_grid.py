@@ -52,6 +52,8 @@ from xerotui.tui.widgets.grid_rows import (
 
 FLASH_SECONDS = 3.0
 WHEEL_LINES = 3
+WINDOWS = 512
+"""Screen parts of lines kept (several screens' worth)."""
 SPINNER_SECONDS = 0.12
 
 
@@ -148,6 +150,8 @@ class ModelGrid(ScrollView, can_focus=True):
         self._painter: RowPainter | None = None
         self._header: tuple[tuple[str, bool], Strip] | None = None
         self._range: tuple[int, int, int] | None = None
+        self._view: tuple[int, int, int, int] | None = None
+        self._windows: dict[int, tuple[Strip, tuple[int, bool], Strip]] = {}
 
     # ------------------------------------------------------------------ what it shows
 
@@ -285,6 +289,7 @@ class ModelGrid(ScrollView, can_focus=True):
     def _forget(self) -> None:
         self._painter = None
         self._header = None
+        self._windows.clear()
         self.lines.clear()
 
     def _relayout(self, *, force: bool = False) -> None:
@@ -314,6 +319,16 @@ class ModelGrid(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ drawing
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Read the scroll position once per frame, not once per line (a property that
+        costs more than drawing a cached line)."""
+        offset = self.scroll_offset
+        self._view = (offset.x, offset.y, self.page_rows, len(self._models))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._view = None
+
     def render_line(self, y: int) -> Strip:
         try:
             return self._draw_line(y)
@@ -329,7 +344,7 @@ class ModelGrid(ScrollView, can_focus=True):
             if self._header is None or self._header[0] != self._sort:
                 self._header = (self._sort, painter.header(*self._sort))
             return self._window(self._header[1], y)
-        row = self.scroll_offset.y + y - 1
+        row = self._viewed()[1] + y - 1
         if row >= len(self._models):
             return Strip.blank(self.size.width, painter.styles.odd)
         return self._window(self._line(row, painter), y)
@@ -343,10 +358,28 @@ class ModelGrid(ScrollView, can_focus=True):
             self._report(problem)
         return line
 
+    def _viewed(self) -> tuple[int, int, int, int]:
+        """(scroll x, scroll y, rows on screen, rows in all) for the frame being drawn."""
+        if self._view is None:
+            offset = self.scroll_offset
+            return (offset.x, offset.y, self.page_rows, len(self._models))
+        return self._view
+
     def _window(self, line: Strip, y: int) -> Strip:
+        """The screen's part of a full-width line, kept while the line and the horizontal
+        scroll stay the same (a vertical scroll then reuses every line it keeps)."""
         assert self._painter is not None
-        thumb = self._painter.thumb(y, self.scroll_offset.y, self.page_rows, len(self._models))
-        return self._painter.window(line, self.scroll_offset.x, thumb)
+        scroll_x, top, rows, total = self._viewed()
+        thumb = self._painter.thumb(y, top, rows, total)
+        key = id(line)
+        kept = self._windows.get(key)
+        if kept is not None and kept[0] is line and kept[1] == (scroll_x, thumb):
+            return kept[2]
+        window = self._painter.window(line, scroll_x, thumb)
+        if len(self._windows) > WINDOWS:
+            self._windows.clear()
+        self._windows[key] = (line, (scroll_x, thumb), window)
+        return window
 
     def _report(self, problem: Problem) -> None:
         if self.lines.report(problem):
