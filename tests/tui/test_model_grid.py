@@ -191,6 +191,12 @@ async def test_wide_mode_keeps_name_frozen_when_scrolled_sideways(sandbox: Sandb
         await pilot.press(*["left"] * 12)
         assert grid.scroll_offset.x == 0
         assert "Format" in lines(grid)[0]
+        # back to narrow while scrolled: nothing left scrolled off
+        await pilot.press(*["right"] * 12)
+        grid.set_wide(False)
+        await pilot.pause()
+        assert grid.scroll_offset.x == 0
+        assert lines(grid)[0].split()[:3] == ["ID", "Name", "Format"]
 
 
 async def test_at_80_columns_names_are_cut_in_the_middle_and_no_cell_is_wasted(

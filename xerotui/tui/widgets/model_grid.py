@@ -34,7 +34,6 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
 
 from xerotui.api.schema import Model
 from xerotui.tui.widgets import grid_messages as messages
@@ -145,7 +144,6 @@ class ModelGrid(ScrollView, can_focus=True):
         self._wide = wide
         self._sort = ("created", True)
         self._spinner_seconds = spinner_seconds
-        self._spinner: Timer | None = None
         self._layout: GridLayout | None = None
         self._painter: RowPainter | None = None
         self._header: tuple[tuple[str, bool], Strip] | None = None
@@ -276,7 +274,7 @@ class ModelGrid(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         if self._spinner_seconds:
-            self._spinner = self.set_interval(self._spinner_seconds, self.tick, name="spinner")
+            self.set_interval(self._spinner_seconds, self.tick, name="spinner")
 
     def on_resize(self, _: events.Resize) -> None:
         self._relayout()
@@ -302,6 +300,8 @@ class ModelGrid(ScrollView, can_focus=True):
             self._forget()
             self._resize_virtual()
             self.refresh()
+            if self.scroll_offset.x > layout.max_scroll_x:  # narrower table: no blank end
+                self.scroll_to(x=layout.max_scroll_x, animate=False, force=True)
         self._scroll_to_row(self._cursor)
         self._post_range()
 
