@@ -7,7 +7,7 @@ columns after them. Widths are fixed per column (no pass over 10,000 models to m
 them, and no column that jumps while scrolling); Name takes what the others leave, between
 NAME_MIN and NAME_CAP. In wide mode Name is sized so that, scrolled to the right, the five
 wide columns fit beside the frozen part: at 120 columns all of Architecture, Quantization,
-Context, Parameters and Created are on screen next to the names (43 cells).
+Context, Parameters and Created are on screen next to names of up to 45 cells.
 """
 
 from __future__ import annotations
