@@ -21,6 +21,8 @@ from xerotui.tui.widgets.grid_rows import Marker, Problem, RowPainter, RowState,
 
 CACHE_LINES = 1024
 """Row lines kept (a 40-line screen scrolled back and forth over many pages stays cached)."""
+WINDOWS = 512
+"""Screen parts of lines kept (several screens' worth)."""
 
 
 class GridLines:
@@ -33,9 +35,11 @@ class GridLines:
         """The spinner frame (None: no animation, in-progress rows show a still glyph)."""
         self._lines: OrderedDict[tuple[str, RowState], tuple[Model, Strip]] = OrderedDict()
         self._reported: set[tuple[str, str]] = set()
+        self._windows: dict[int, tuple[Strip, tuple[int, bool], Strip]] = {}
 
     def clear(self) -> None:
         self._lines.clear()
+        self._windows.clear()
 
     def set_marker(self, name: str, ids: Collection[str]) -> frozenset[str]:
         """Returns the ids whose marker changed."""
@@ -96,3 +100,16 @@ class GridLines:
             return False
         self._reported.add(key)
         return True
+
+    def window(self, line: Strip, painter: RowPainter, scroll_x: int, thumb: bool) -> Strip:
+        """The screen's part of a full-width line, kept while the line and the sideways
+        scroll stay the same (a vertical scroll then reuses every line it keeps)."""
+        key = id(line)
+        kept = self._windows.get(key)
+        if kept is not None and kept[0] is line and kept[1] == (scroll_x, thumb):
+            return kept[2]
+        window = painter.window(line, scroll_x, thumb)
+        if len(self._windows) > WINDOWS:
+            self._windows.clear()
+        self._windows[key] = (line, (scroll_x, thumb), window)
+        return window

@@ -37,6 +37,7 @@ from textual.strip import Strip
 
 from xerotui.api.schema import Model
 from xerotui.tui.widgets import grid_messages as messages
+from xerotui.tui.widgets.grid_keys import GridKeys
 from xerotui.tui.widgets.grid_layout import GridLayout, layout_for
 from xerotui.tui.widgets.grid_lines import GridLines
 from xerotui.tui.widgets.grid_rows import (
@@ -50,13 +51,10 @@ from xerotui.tui.widgets.grid_rows import (
 )
 
 FLASH_SECONDS = 3.0
-WHEEL_LINES = 3
-WINDOWS = 512
-"""Screen parts of lines kept (several screens' worth)."""
 SPINNER_SECONDS = 0.12
 
 
-class ModelGrid(ScrollView, can_focus=True):
+class ModelGrid(GridKeys, ScrollView, can_focus=True):
     """All matching models, one per line; header with the sort arrow; markers; cursor."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -149,7 +147,6 @@ class ModelGrid(ScrollView, can_focus=True):
         self._header: tuple[tuple[str, bool], Strip] | None = None
         self._range: tuple[int, int, int] | None = None
         self._view: tuple[int, int, int, int] | None = None
-        self._windows: dict[int, tuple[Strip, tuple[int, bool], Strip]] = {}
 
     # ------------------------------------------------------------------ what it shows
 
@@ -287,7 +284,6 @@ class ModelGrid(ScrollView, can_focus=True):
     def _forget(self) -> None:
         self._painter = None
         self._header = None
-        self._windows.clear()
         self.lines.clear()
 
     def _relayout(self, *, force: bool = False) -> None:
@@ -366,20 +362,10 @@ class ModelGrid(ScrollView, can_focus=True):
         return self._view
 
     def _window(self, line: Strip, y: int) -> Strip:
-        """The screen's part of a full-width line, kept while the line and the horizontal
-        scroll stay the same (a vertical scroll then reuses every line it keeps)."""
         assert self._painter is not None
         scroll_x, top, rows, total = self._viewed()
         thumb = self._painter.thumb(y, top, rows, total)
-        key = id(line)
-        kept = self._windows.get(key)
-        if kept is not None and kept[0] is line and kept[1] == (scroll_x, thumb):
-            return kept[2]
-        window = self._painter.window(line, scroll_x, thumb)
-        if len(self._windows) > WINDOWS:
-            self._windows.clear()
-        self._windows[key] = (line, (scroll_x, thumb), window)
-        return window
+        return self.lines.window(line, self._painter, scroll_x, thumb)
 
     def _report(self, problem: Problem) -> None:
         if self.lines.report(problem):
@@ -407,13 +393,6 @@ class ModelGrid(ScrollView, can_focus=True):
         elif row >= top + rows:
             self.scroll_to(y=row - rows + 1, animate=False, force=True)
 
-    def _page(self, step: int) -> None:
-        """Move the cursor by `step` rows keeping its place on screen (pagedown, ctrl+d)."""
-        on_screen = self._cursor - self.scroll_offset.y
-        target = min(max(self._cursor + step, 0), max(len(self._models) - 1, 0))
-        self.scroll_to(y=max(0, target - on_screen), animate=False, force=True)
-        self.move_cursor(target)
-
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self._post_range()
@@ -428,78 +407,10 @@ class ModelGrid(ScrollView, can_focus=True):
             self._range = state
             self.post_message(self.RangeChanged(self, *state))
 
-    def action_cursor_up(self) -> None:
-        self.move_cursor(self._cursor - 1)
-
-    def action_cursor_down(self) -> None:
-        self.move_cursor(self._cursor + 1)
-
-    def action_page_up(self) -> None:
-        self._page(-self.page_rows)
-
-    def action_page_down(self) -> None:
-        self._page(self.page_rows)
-
-    def action_half_page_up(self) -> None:
-        self._page(-max(1, self.page_rows // 2))
-
-    def action_half_page_down(self) -> None:
-        self._page(max(1, self.page_rows // 2))
-
-    def action_top(self) -> None:
-        self.move_cursor(0)
-
-    def action_bottom(self) -> None:
-        self.move_cursor(len(self._models) - 1)
-
-    def action_scroll_right(self) -> None:
-        if self._layout is not None:
-            stops = [s for s in self._layout.scroll_stops() if s > self.scroll_offset.x]
-            if stops:
-                self.scroll_to(x=stops[0], animate=False, force=True)
-
-    def action_scroll_left(self) -> None:
-        if self._layout is not None:
-            stops = [s for s in self._layout.scroll_stops() if s < self.scroll_offset.x]
-            self.scroll_to(x=stops[-1] if stops else 0, animate=False, force=True)
-
     def action_select(self) -> None:
         model_id = self.highlighted_id
         if model_id is not None:
             self.post_message(self.Selected(self, model_id))
 
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        self._wheel(event, WHEEL_LINES)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        self._wheel(event, -WHEEL_LINES)
-
-    def _wheel(self, event: events.MouseEvent, lines: int) -> None:
-        """Without Textual's scrollbars (see RowPainter.thumb) the wheel is ours: rows, or
-        with shift/ctrl the columns after the frozen ones."""
-        event.stop()
-        if event.shift or event.ctrl:
-            self.action_scroll_right() if lines > 0 else self.action_scroll_left()
-        else:
-            self.scroll_to(y=max(0, self.scroll_offset.y + lines), animate=False, force=True)
-
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None or self._layout is None:
-            return
-        if offset.y == 0:
-            column = self._layout.column_at(offset.x, self.scroll_offset.x)
-            if column is not None:
-                self.post_message(self.SortRequested(self, column.key))
-            return
-        if offset.x >= self._layout.viewport:  # the track: jump there
-            share = (offset.y - 1) / max(1, self.page_rows - 1)
-            self.move_cursor(round(share * (len(self._models) - 1)))
-            return
-        row = self.scroll_offset.y + offset.y - 1
-        if row >= len(self._models):
-            return
-        if row == self._cursor:
-            self.action_select()
-        else:
-            self.move_cursor(row)
+    def request_sort(self, column: str) -> None:
+        self.post_message(self.SortRequested(self, column))
