@@ -411,9 +411,9 @@ def summary(result: dict[str, Any]) -> dict[str, dict[str, float]]:
 
 
 async def load(info: Any) -> ModelInventory:
-    from xerotui.tui.session import open_session
+    from xerotui.tui.session import SessionOpener
 
-    session = open_session(info.base_url, info.api_key, profile="b", origin="b", log=RequestLog())
+    session = SessionOpener(RequestLog()).open(info.base_url, info.api_key, profile="b", origin="b")
     inventory = ModelInventory()
     async for _ in inventory.load(session.client):
         pass

@@ -20,14 +20,14 @@ from xerotui.api.inventory import ModelInventory
 from xerotui.api.requestlog import RequestLog
 from xerotui.api.schema import Model
 from xerotui.launcher import SandboxInfo
-from xerotui.tui.session import open_session
+from xerotui.tui.session import SessionOpener
 from xerotui.tui.widgets.model_grid import ModelGrid
 
 
 async def load_inventory(info: SandboxInfo) -> ModelInventory:
     """Every model of the sandbox's project, as the app loads them."""
-    session = open_session(
-        info.base_url, info.api_key, profile="t", origin="test", log=RequestLog()
+    session = SessionOpener(RequestLog()).open(
+        info.base_url, info.api_key, profile="t", origin="test"
     )
     inventory = ModelInventory()
     try:
