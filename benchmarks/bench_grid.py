@@ -48,6 +48,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from baseline_table import ModelTable, PageView
 from bench_util import (
     PYTHON,
     QUIET_CORES,
@@ -70,7 +71,6 @@ from xerotui.api.schema import Model
 from xerotui.tui.widgets.grid_layout import COLUMNS
 from xerotui.tui.widgets.grid_rows import CELLS
 from xerotui.tui.widgets.model_grid import ModelGrid
-from xerotui.tui.widgets.model_table import ModelTable, PageView
 
 SIZE = (120, 40)
 PAGE = 100

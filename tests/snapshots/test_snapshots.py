@@ -42,7 +42,7 @@ async def models_screen(pilot: Pilot[Any]) -> ModelsScreen:
 async def highlight(pilot: Pilot[Any], name: str) -> None:
     screen = await models_screen(pilot)
     index = next(i for i, m in enumerate(screen.view) if m.name == name)
-    screen.table.move_cursor(row=index, animate=False)
+    screen.table.move_cursor(index)
     await pilot.pause()
 
 

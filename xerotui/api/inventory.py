@@ -3,7 +3,8 @@
 Loading fetches the first page (so a screen can show it at once) and then the remaining
 pages a few at a time. Filter and sort run over the whole project in memory: a
 lower-cased search string per model is built once, so filtering 10,000 models is a
-substring test per model, and sort keys are plain tuples.
+substring test per model (field terms such as `status:failed` read the model; see
+model_query.py), and sort keys are plain tuples.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Protocol
 
 import semver
 
+from xerotui.api.model_query import Query, parse
 from xerotui.api.schema import Model, ModelList, is_terminal
 
 FILTER_FIELDS = ("name", "id", "architecture", "status", "quantization")
@@ -153,13 +155,22 @@ class ModelInventory:
     def _haystack(model: Model) -> str:
         return "\x00".join(_text(getattr(model, name)) for name in FILTER_FIELDS)
 
-    def view(self, query: str = "", sort: str = "created", descending: bool = True) -> list[Model]:
-        """The models matching `query` (substring, any case) ordered by `sort`."""
-        needle = query.strip().lower()
-        if needle:
+    def view(
+        self, query: str | Query = "", sort: str = "created", descending: bool = True
+    ) -> list[Model]:
+        """The models matching `query` (model_query.py's syntax; a string is parsed and may
+        raise QueryError) ordered by `sort`."""
+        wanted = parse(query) if isinstance(query, str) else query
+        if wanted.empty:
+            rows = list(self.models)
+        elif not wanted.tests and len(wanted.words) == 1:  # the common case: one word
+            needle = wanted.words[0]
             rows = [m for m, hay in zip(self.models, self._haystacks, strict=True) if needle in hay]
         else:
-            rows = list(self.models)
+            matches = wanted.matches
+            rows = [
+                m for m, hay in zip(self.models, self._haystacks, strict=True) if matches(m, hay)
+            ]
         if sort == "created" and descending:
             return rows  # server order already
         return sorted(rows, key=SORT_KEYS[sort], reverse=descending)

@@ -204,6 +204,15 @@ class XeroApp(AppShell):
     def action_revalidate(self) -> None:
         self.jobs.revalidate.targets()
 
+    def action_top(self) -> None:
+        """`g g`: the first row of the focused list (the model grid, a DataTable, a scroll)."""
+        focused = self.focused
+        for name in ("action_top", "action_scroll_top", "action_scroll_home"):
+            top = getattr(focused, name, None)
+            if callable(top):
+                top()
+                return
+
     def on_key(self, event: events.Key) -> None:
         """A burst like `/llama` arrives before `/` has moved focus to the filter; the letters
         bubble up here (an Input stops the keys it types). Type them into the focused input

@@ -49,8 +49,9 @@ class Marker:
 
 
 MARK = Marker("mark", "●", "modelgrid--mark", bold_name=True)
-WATCH = Marker("watch", "◉", "modelgrid--watch")
-"""For issue 9 ("under watch"): pass markers=(MARK, WATCH) and set_marker("watch", ids)."""
+WATCH = Marker("watch", "⟳", "modelgrid--watch")
+"""Under watch (a revalidation the user started, the jobs store's): the models screen
+passes markers=(MARK, WATCH) and sets set_marker("watch", ids)."""
 
 
 class Problem(NamedTuple):

@@ -27,7 +27,7 @@ Presentational: it is given models and sets of ids, posts messages, never fetche
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from typing import ClassVar
+from typing import ClassVar, TypeAlias
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -36,6 +36,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from xerotui.api.schema import Model
+from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.widgets import grid_messages as messages
 from xerotui.tui.widgets.grid_keys import GridKeys
 from xerotui.tui.widgets.grid_layout import GridLayout, layout_for
@@ -54,7 +55,7 @@ FLASH_SECONDS = 3.0
 SPINNER_SECONDS = 0.12
 
 
-class ModelGrid(GridKeys, ScrollView, can_focus=True):
+class ModelGrid(SafeDispatch, GridKeys, ScrollView, can_focus=True):
     """All matching models, one per line; header with the sort arrow; markers; cursor."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -98,7 +99,7 @@ class ModelGrid(GridKeys, ScrollView, can_focus=True):
         }
         & > .modelgrid--flash { text-style: bold reverse; }
         & > .modelgrid--mark { color: magenta; text-style: bold; }
-        & > .modelgrid--watch { color: $accent; text-style: bold; }
+        & > .modelgrid--watch { color: yellow; text-style: bold; }
         & > .modelgrid--problem { color: $error; text-style: bold; }
         & > .modelgrid--track { background: $scrollbar-background; }
         & > .modelgrid--thumb { background: $scrollbar; }
@@ -119,11 +120,11 @@ class ModelGrid(GridKeys, ScrollView, can_focus=True):
         Binding("enter", "select", "Detail", id="models.detail"),
     ]
 
-    Highlighted = messages.Highlighted
-    RangeChanged = messages.RangeChanged
-    Selected = messages.Selected
-    SortRequested = messages.SortRequested
-    CellProblem = messages.CellProblem
+    Highlighted: TypeAlias = messages.Highlighted
+    RangeChanged: TypeAlias = messages.RangeChanged
+    Selected: TypeAlias = messages.Selected
+    SortRequested: TypeAlias = messages.SortRequested
+    CellProblem: TypeAlias = messages.CellProblem
 
     def __init__(
         self,
@@ -197,7 +198,7 @@ class ModelGrid(GridKeys, ScrollView, can_focus=True):
         else to `row`, else stays at its index; it is scrolled into view."""
         before = self.highlighted_id
         self._models = models
-        target = self._find(keep) if keep is not None else None
+        target = self.row_of(keep) if keep is not None else None
         if target is None:
             target = row if row is not None else self._cursor
         self._cursor = min(max(target, 0), max(len(models) - 1, 0))
@@ -258,7 +259,8 @@ class ModelGrid(GridKeys, ScrollView, can_focus=True):
                 if self._models[row].id in ids:
                     self.refresh_row(row)
 
-    def _find(self, model_id: str) -> int | None:
+    def row_of(self, model_id: str) -> int | None:
+        """The row of `model_id` in the source (None: not shown)."""
         models = self._models
         if self._cursor < len(models) and models[self._cursor].id == model_id:
             return self._cursor
@@ -366,6 +368,18 @@ class ModelGrid(GridKeys, ScrollView, can_focus=True):
         scroll_x, top, rows, total = self._viewed()
         thumb = self._painter.thumb(y, top, rows, total)
         return self.lines.window(line, self._painter, scroll_x, thumb)
+
+    def row_cells(self, row: int) -> dict[str, str]:
+        """What row `row` shows, as drawn: marker name or column key -> its text (cut as on
+        screen, without padding). Empty before the first layout or past the last row."""
+        painter = self._painter_now()
+        if painter is None or not 0 <= row < len(self._models):
+            return {}
+        line = self._line(row, painter)
+        cells = {m.name: line.crop(i, i + 1).text for i, m in enumerate(self.markers)}
+        for placed in painter.layout.columns:
+            cells[placed.column.key] = line.crop(placed.start, placed.end).text.strip()
+        return cells
 
     def _report(self, problem: Problem) -> None:
         if self.lines.report(problem):
