@@ -287,6 +287,8 @@ class ModelsScreen(XeroScreen):
     def action_wide(self) -> None:
         self.wide = not self.wide
         self.table.set_wide(self.wide)
+        if self.wide:  # show what `w` added (Name stays frozen; ← → scroll the columns)
+            self.table.reveal_wide()
         self.host.save_settings(wide_columns=self.wide)
 
     def sort_columns(self) -> list[str]:

@@ -214,6 +214,14 @@ class ModelGrid(SafeDispatch, GridKeys, ScrollView, can_focus=True):
             self._wide = wide
             self._relayout(force=True)
 
+    def reveal_wide(self) -> None:
+        """Scroll sideways to the first wide column (the columns `w` added), if it scrolls."""
+        layout = self._layout
+        first = next((p for p in layout.columns if p.column.wide), None) if layout else None
+        if layout is not None and first is not None and first.start >= layout.frozen_width:
+            x = min(first.start - layout.frozen_width, layout.max_scroll_x)
+            self.scroll_to(x=x, animate=False, force=True)
+
     def set_sort(self, column: str, descending: bool) -> None:
         """Where the header's arrow goes (the owner sorts the rows)."""
         if (column, descending) != self._sort:
