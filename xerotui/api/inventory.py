@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import semver
 
+from xerotui.api.model_memory import Sharing
 from xerotui.api.model_query import Query, parse
 from xerotui.api.schema import Model, ModelList, is_terminal
 
@@ -80,6 +81,7 @@ class ModelInventory:
     _haystacks: list[str] = field(default_factory=list, repr=False)
     _by_id: dict[str, Model] = field(default_factory=dict, repr=False)
     _position: dict[str, int] = field(default_factory=dict, repr=False)
+    _sharing: Sharing = field(default_factory=Sharing, repr=False)
 
     def __len__(self) -> int:
         return len(self.models)
@@ -90,6 +92,8 @@ class ModelInventory:
     def replace(self, models: Iterable[Model], *, complete: bool = True) -> dict[str, str]:
         """Swap in a new model set; returns {id: old status} for models whose status changed."""
         old = self._by_id
+        models = list(models)
+        self._sharing.lean(models)  # (models from load() already are: a type check each)
         unique: dict[str, Model] = {}
         for model in models:
             unique.setdefault(model.id, model)
@@ -115,6 +119,7 @@ class ModelInventory:
             return None
         current = self.models[index]
         merged = current.model_copy(update=model.model_dump(exclude_none=True))
+        self._sharing.lean([merged])
         self.models[index] = merged
         self._by_id[model.id] = merged
         self._haystacks[index] = self._haystack(merged)
@@ -223,9 +228,9 @@ class ModelInventory:
 
         async def fetch(offset: int) -> tuple[int, ModelList]:
             async with gate:
-                return offset, await client.list_models(
-                    limit=page_size, offset=offset, extended=True
-                )
+                page = await client.list_models(limit=page_size, offset=offset, extended=True)
+            self._sharing.lean(page.data)  # as the pages arrive, not all at the end
+            return offset, page
 
         tasks = [asyncio.create_task(fetch(o)) for o in range(page_size, total, page_size)]
         loaded = len(first.data)
