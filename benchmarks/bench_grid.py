@@ -46,7 +46,7 @@ import sys
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from baseline_table import ModelTable, PageView
 from bench_util import (
@@ -202,8 +202,8 @@ class FastHost(Host):
         self.table: Any = None
 
     def make(self, models: Sequence[Model]) -> Widget:
-        import pyarrow as pa
-        from textual_fastdatatable import ArrowBackend, DataTable
+        import pyarrow as pa  # type: ignore[import-not-found]
+        from textual_fastdatatable import ArrowBackend, DataTable  # type: ignore[import-not-found]
 
         rows = [self.formatted[m.id] for m in models]
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in LABELS]
@@ -214,17 +214,19 @@ class FastHost(Host):
             }
         )
         self.count = len(models)
-        return DataTable(
+        table: Widget = DataTable(
             backend=ArrowBackend(data),
             cursor_type="row",
             zebra_stripes=True,
             show_row_labels=False,
             render_markup=False,
         )
+        return table
 
     def body(self) -> Widget:
-        self.table = self.make(self.inventory.view())
-        return self.table
+        table = self.make(self.inventory.view())
+        self.table = table
+        return table
 
     def on_mount(self) -> None:
         self.table.focus()
@@ -324,10 +326,10 @@ async def measure(host: Host, options: argparse.Namespace, busy: list[int]) -> d
             async def press(key: str) -> None:
                 if not await wait_quiet_async(0.3):
                     busy[0] += 1
-                before = host.state()
+                before = cast("tuple[Any, ...]", host.state())
                 started, cpu_started = time.perf_counter(), time.process_time()
                 await pilot.press(key)
-                after = host.state()
+                after = cast("tuple[Any, ...]", host.state())
                 if after == before:
                     return  # nothing to see (end of a page)
                 latency, cpu_then = await frames.first_after(started, after)

@@ -15,8 +15,6 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import semver
-
 from xerotui.api.model_memory import Sharing
 from xerotui.api.model_query import Query, parse
 from xerotui.api.schema import Model, ModelList, is_terminal
@@ -31,6 +29,8 @@ class ModelLister(Protocol):
 
 
 def _version_key(version: str | None) -> tuple[Any, ...]:
+    import semver  # a sort by version is rare: not an import at start-up
+
     if not version:
         return (0,)
     try:

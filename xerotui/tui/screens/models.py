@@ -82,8 +82,6 @@ class ModelsScreen(XeroScreen):
         self.descending = True
         self.wide = self.host.settings.wide_columns
         self.view: list[Model] = []
-        self._range = (0, -1)
-        """The rows on screen, 0-based inclusive (the grid's RangeChanged)."""
         self._availability: tuple[bool, bool] | None = None
         self._drawn: list[Model] | None = None
         """The inventory's model list the view was made from (a load replaces it)."""
@@ -117,12 +115,17 @@ class ModelsScreen(XeroScreen):
         self.host.session_changed.subscribe(self, self._on_session_changed)
         self.host.feed.changed.subscribe(self, self._on_inventory)
         self.host.jobs.changed.subscribe(self, self._on_jobs)
+        # "rows x-y of N" follows a scroll in the same frame (a RangeChanged message would
+        # arrive after it: the status line one frame behind the rows).
+        self.watch(self.table, "scroll_y", self._scrolled, init=False)
         if self.host.session is None:
             return  # under the first-run screen until there is a connection
         if self.session.inventory.models:  # the first page (or more) is here: draw it now
             self.recompute()
         self._on_jobs(None)
-        self.host.feed.ensure_loaded()
+        # The rest of the pages (and the watch of models in progress) once the first frame
+        # is out: their requests and imports would otherwise go before it.
+        self.call_after_refresh(self.host.feed.ensure_loaded)
 
     def _on_session_changed(self, _: object) -> None:
         self.recompute(row=0)
@@ -159,12 +162,11 @@ class ModelsScreen(XeroScreen):
 
     def show_status(self) -> None:
         loading = self.progress
-        first, last = self._range
-        shown = bool(self.view) and last >= first
+        rows = self.table.visible_rows
         self.query_one(TableStatus).show(
             TableInfo(
-                first=first + 1 if shown else 0,
-                last=min(last + 1, len(self.view)) if shown else 0,
+                first=rows.start + 1 if rows else 0,
+                last=rows.stop if rows else 0,
                 matching=len(self.view),
                 total=len(self.session.inventory),
                 query=self.applied.text,
@@ -189,8 +191,12 @@ class ModelsScreen(XeroScreen):
         self.host.feed.select(event.model_id)
 
     @on(ModelGrid.RangeChanged, "#models")
-    def _range_changed(self, event: ModelGrid.RangeChanged) -> None:
-        self._range = (event.first, event.last if event.total else -1)
+    def _range_changed(self) -> None:
+        """The rows on screen changed (a resize, a new source): the status line."""
+        if self.host.session is not None:
+            self.show_status()
+
+    def _scrolled(self) -> None:
         if self.host.session is not None:
             self.show_status()
 
