@@ -1,5 +1,6 @@
 """The model grid's keys and mouse: cursor moves, pages, half pages, top and bottom,
-sideways scrolling, the wheel, and clicks on the header, the rows and the scroll track.
+sideways scrolling (and showing the wide columns), the wheel, and clicks on the header,
+the rows and the scroll track.
 
 A mixin over the grid's public surface (`GridLike`), so that model_grid.py keeps to what
 is shown and how it is drawn. The bindings are declared on the grid itself (Textual
@@ -85,6 +86,14 @@ class GridKeys:
             stops = [s for s in layout.scroll_stops() if s > self.scroll_offset.x]
             if stops:
                 self.scroll_to(x=stops[0], animate=False, force=True)
+
+    def reveal_wide(self: GridLike) -> None:
+        """Scroll sideways to the first wide column (the columns `w` added), if it scrolls."""
+        layout = self.layout_now
+        first = next((p for p in layout.columns if p.column.wide), None) if layout else None
+        if layout is not None and first is not None and first.start >= layout.frozen_width:
+            x = min(first.start - layout.frozen_width, layout.max_scroll_x)
+            self.scroll_to(x=x, animate=False, force=True)
 
     def action_scroll_left(self: GridLike) -> None:
         layout = self.layout_now

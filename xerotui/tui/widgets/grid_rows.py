@@ -105,6 +105,56 @@ def row_styles(style: Callable[..., Style], markers: tuple[Marker, ...]) -> RowS
     )
 
 
+COMPONENTS = {
+    "modelgrid--header",
+    "modelgrid--sorted",
+    "modelgrid--odd-row",
+    "modelgrid--even-row",
+    "modelgrid--cursor",
+    "modelgrid--flash",
+    "modelgrid--mark",
+    "modelgrid--watch",
+    "modelgrid--problem",
+    "modelgrid--track",
+    "modelgrid--thumb",
+}
+"""The grid's component classes: RowStyles is made of their styles."""
+GRID_CSS = """
+ModelGrid {
+    height: 1fr;
+    background: $surface;
+    color: $foreground;
+    scrollbar-size-vertical: 0;
+    scrollbar-size-horizontal: 0;
+    &:focus {
+        background-tint: $foreground 5%;
+        & > .modelgrid--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    & > .modelgrid--header { text-style: bold; background: $panel; color: $foreground; }
+    & > .modelgrid--sorted { color: $accent; }
+    & > .modelgrid--odd-row { }
+    & > .modelgrid--even-row { background: $surface-lighten-1 50%; }
+    &:dark > .modelgrid--even-row { background: $surface-darken-1 40%; }
+    & > .modelgrid--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+        text-style: $block-cursor-blurred-text-style;
+    }
+    & > .modelgrid--flash { text-style: bold reverse; }
+    & > .modelgrid--mark { color: magenta; text-style: bold; }
+    & > .modelgrid--watch { color: yellow; text-style: bold; }
+    & > .modelgrid--problem { color: $error; text-style: bold; }
+    & > .modelgrid--track { background: $scrollbar-background; }
+    & > .modelgrid--thumb { background: $scrollbar; }
+}
+"""
+"""ModelGrid's DEFAULT_CSS (kept here, next to the styles it defines)."""
+
+
 Cell = tuple[str, Style | None]
 
 

@@ -42,6 +42,8 @@ from xerotui.tui.widgets.grid_keys import GridKeys
 from xerotui.tui.widgets.grid_layout import GridLayout, layout_for
 from xerotui.tui.widgets.grid_lines import GridLines
 from xerotui.tui.widgets.grid_rows import (
+    COMPONENTS,
+    GRID_CSS,
     MARK,
     TRACK,
     Marker,
@@ -58,53 +60,8 @@ SPINNER_SECONDS = 0.12
 class ModelGrid(SafeDispatch, GridKeys, ScrollView, can_focus=True):
     """All matching models, one per line; header with the sort arrow; markers; cursor."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "modelgrid--header",
-        "modelgrid--sorted",
-        "modelgrid--odd-row",
-        "modelgrid--even-row",
-        "modelgrid--cursor",
-        "modelgrid--flash",
-        "modelgrid--mark",
-        "modelgrid--watch",
-        "modelgrid--problem",
-        "modelgrid--track",
-        "modelgrid--thumb",
-    }
-
-    DEFAULT_CSS = """
-    ModelGrid {
-        height: 1fr;
-        background: $surface;
-        color: $foreground;
-        scrollbar-size-vertical: 0;
-        scrollbar-size-horizontal: 0;
-        &:focus {
-            background-tint: $foreground 5%;
-            & > .modelgrid--cursor {
-                background: $block-cursor-background;
-                color: $block-cursor-foreground;
-                text-style: $block-cursor-text-style;
-            }
-        }
-        & > .modelgrid--header { text-style: bold; background: $panel; color: $foreground; }
-        & > .modelgrid--sorted { color: $accent; }
-        & > .modelgrid--odd-row { }
-        & > .modelgrid--even-row { background: $surface-lighten-1 50%; }
-        &:dark > .modelgrid--even-row { background: $surface-darken-1 40%; }
-        & > .modelgrid--cursor {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-            text-style: $block-cursor-blurred-text-style;
-        }
-        & > .modelgrid--flash { text-style: bold reverse; }
-        & > .modelgrid--mark { color: magenta; text-style: bold; }
-        & > .modelgrid--watch { color: yellow; text-style: bold; }
-        & > .modelgrid--problem { color: $error; text-style: bold; }
-        & > .modelgrid--track { background: $scrollbar-background; }
-        & > .modelgrid--thumb { background: $scrollbar; }
-    }
-    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = COMPONENTS
+    DEFAULT_CSS = GRID_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", id="models.up", show=False),
@@ -213,14 +170,6 @@ class ModelGrid(SafeDispatch, GridKeys, ScrollView, can_focus=True):
         if wide != self._wide:
             self._wide = wide
             self._relayout(force=True)
-
-    def reveal_wide(self) -> None:
-        """Scroll sideways to the first wide column (the columns `w` added), if it scrolls."""
-        layout = self._layout
-        first = next((p for p in layout.columns if p.column.wide), None) if layout else None
-        if layout is not None and first is not None and first.start >= layout.frozen_width:
-            x = min(first.start - layout.frozen_width, layout.max_scroll_x)
-            self.scroll_to(x=x, animate=False, force=True)
 
     def set_sort(self, column: str, descending: bool) -> None:
         """Where the header's arrow goes (the owner sorts the rows)."""
