@@ -122,10 +122,10 @@ class Frames:
     def state(self) -> tuple[int, int]:
         from xerotui.tui.widgets.chat_answer import ChatAnswer
         from xerotui.tui.widgets.chat_dock import ChatDock
-        from xerotui.tui.widgets.model_table import ModelTable
+        from xerotui.tui.widgets.model_grid import ModelGrid
 
         screen = self.app.screen
-        row = screen.query_one(ModelTable).cursor_row
+        row = screen.query_one(ModelGrid).cursor_row
         docks = screen.query(ChatDock)
         if not docks:
             return row, 0
@@ -159,7 +159,7 @@ async def one_answer(
 ) -> Round:
     from textual import events
 
-    from xerotui.tui.widgets.model_table import ModelTable
+    from xerotui.tui.widgets.model_grid import ModelGrid
 
     session = app.chat.session
     client = session.client
@@ -173,8 +173,8 @@ async def one_answer(
             yield chunk
 
     client.stream_chat = recorded
-    table = app.screen.query_one(ModelTable)
-    table.move_cursor(row=0, animate=False)
+    table = app.screen.query_one(ModelGrid)
+    table.move_cursor(0)
     table.focus()
     await pilot.pause(0.2)
     frames.log.clear()

@@ -1,57 +1,49 @@
-"""Keypress-to-repaint and filter over 10,000 models, in-process (design.md section 8).
+"""The models table in the real app: keys, paint and filter at 10,043 models, next to the
+DataTable-based table it replaced, in one run (design.md section 8, issue 11).
 
-Run: `.venv/bin/python benchmarks/bench_table.py [--models 10000] [--downs 297]`.
+Run: `.venv/bin/python benchmarks/bench_table.py [--models 10000] [--runs 3] [--downs 150]`
+(`--models 100000` for the figures with 100,043 models).
 
-The real app (`XeroApp` built as `xerotui --base-url ... --api-key ...` builds it) runs
-under `app.run_test(size=(120, 40))` against a sandbox with `--models` synthetic models
-on the demo seed; the benchmark starts once `app.session.inventory.complete`.
+Two apps take turns within each run (table, grid, table, grid, ...) so that a busy moment of
+the shared machine falls on both: `XeroApp` as `xerotui --base-url ... --api-key ...` builds
+it (the grid: widgets/model_grid.py), and the same app with the models screen it had before
+(baseline_screen.py, baseline_table.py: pages of 100 rows in a DataTable, `]` for the next
+page). Each runs under `app.run_test(size=(120, 40))` against one sandbox with `--models`
+synthetic models on the demo seed, from the moment its inventory is complete. Figures are
+the median over `--runs` of each run's p95 (or median), printed for both with the ratio
+grid / table; each in wall-clock ms and in CPU ms of the process over the same span (other
+sessions share this 2-core machine: when they keep both cores busy the wall clock mostly
+measures them).
 
-How a repaint is observed. In Textual 8.2.8 a key is handled as a message; handlers only
-mark widgets dirty. When the screen's queue is empty its `_on_idle` resumes the screen's
-update timer (`Screen._update_timer`, 1/60 s, paused between frames); the timer calls
-`Screen._on_timer_update` -> `_compositor_refresh`, which renders the changed regions
-(`Compositor.render_update`, i.e. every dirty widget's `render_line`s) and passes the
-update to `App._display`. In a terminal `_display` then turns it into escape sequences
-(`CompositorUpdate.render_segments`) and writes them; headless (run_test) it returns
-early. So the benchmark wraps `app._display`: for the models screen it does the
-`render_segments` a terminal would do (so its cost is counted) and records the time and
-the screen state (query, page, cursor row). The key's latency is from just before
-`pilot.press` to the first frame whose state is the state after the key. That is what
-a person sees: the frame that shows the key's effect.
-
-Why not `await pilot.pause()` or `pilot.press` returning: `press` returns after
-`wait_for_idle`, which sleeps >= 2 x 20 ms waiting for the process to go idle, and
-`pause()` forces a repaint itself (`screen._on_timer_update()`) — both measure the test
-harness, not the app. Neither is `screen._refresh_count` a thing in 8.2.8.
-
-Frame pacing. The update timer runs at most at 60 fps: a key arriving less than 1/60 s
-after the previous frame waits for the next tick. Presses here are >= 40 ms apart
-(`pilot.press` waits for idle), like a key held down at autorepeat rate (~25-30/s), so
-the timer is free and the figure is the app's own work plus the event-loop hops.
-
-Other sessions run test suites on this 2-core machine: before each key (and each filter)
-the benchmark waits up to 0.5 s for a moment when the machine is quiet (< 0.3 core busy),
-and says how many keys had to go anyway.
-
-Filter: `screen.query_text = q; screen.recompute()` (filter + sort + rebuild the page's
-rows) timed synchronously, then also to the frame that shows it; and the pure
-`ModelInventory.view()` (and two sorts, for context), median of `--rounds`.
+How a repaint is seen (benchmark only; the app uses no private hooks for it): `App._display`
+and the screen's frame methods are wrapped as in bench_grid.py (read its docstring and
+bench_util's); a key's latency runs from just before `pilot.press` to the first frame whose
+state (filter, page, cursor row, scroll offset) is the state after the key. Keys:
+- down: `--downs` presses (the table: `]` after each 99, as its page ends there), split
+  into the moves that scroll the rows and those that do not;
+- pagedown: 9 presses; jump: the table's `]` (next page), the grid's `G` and `home`;
+- filter: the text set in the `/` bar (as a paste: one Input.Changed) to the painted frame
+  showing the filtered rows; QUERIES x `--rounds`, from an empty filter each time;
+- paint: compositor + escape sequences of every frame during the keys.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import sys
 import time
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Hashable
+from typing import Any, ClassVar
 
+from baseline_screen import BaselineModelsScreen
+from bench_grid import Frames
 from bench_util import (
     QUIET_CORES,
     build_app,
-    figure,
     isolate_home,
+    machine_busy,
     machine_note,
     median,
     percentile,
@@ -60,76 +52,44 @@ from bench_util import (
 )
 
 from xerotui.launcher import SandboxInfo
-from xerotui.tui.screens.models import ModelsScreen
+from xerotui.tui.app import XeroApp
+from xerotui.tui.widgets.filter_bar import FilterBar
 
-KEY_TARGET_MS = 16.0
-FILTER_TARGET_MS = 50.0
-FRAME_METHODS = ("_on_timer_update", "_compositor_refresh")  # layout + paint
+SIZE = (120, 40)
+KINDS = ("table", "grid")
 QUERIES = ("qwen", "llama-3", "validating", "gguf", "e", "no-such-model-zzz")
+TARGETS = {"down": 8.0, "pagedown": 16.0, "jump": 16.0, "paint": 8.0, "filter": 30.0}
 
 
-@dataclass
-class Frames:
-    """Frames of the models screen: (perf_counter when ready to write, state, paint ms)."""
+class BaselineApp(XeroApp):
+    """The app with the models screen it had before the grid."""
 
-    state: Callable[[], Hashable]
-    log: list[tuple[float, Hashable, float]] = field(default_factory=list)
-    painting: float | None = None
+    MODES: ClassVar[dict[str, Any]] = {**XeroApp.MODES, "models": BaselineModelsScreen}
 
-    def install(self, app: Any) -> Callable[[], None]:
-        """Wrap app._display and the models screen's frame methods; returns the undo."""
-        display = app._display
-        originals = {name: getattr(ModelsScreen, name) for name in FRAME_METHODS}
 
-        def _display(screen: Any, renderable: Any) -> None:
-            if renderable is not None and isinstance(screen, ModelsScreen):
-                renderable.render_segments(app.console)  # what a terminal driver does
-                now = time.perf_counter()
-                started = self.painting or now
-                self.log.append((now, self.state(), (now - started) * 1000))
-            display(screen, renderable)
+def make_app(kind: str, info: SandboxInfo) -> Any:
+    return build_app(info, app_class=BaselineApp if kind == "table" else None)
 
-        def timed(method: Callable[[ModelsScreen], None]) -> Callable[[ModelsScreen], None]:
-            def frame(screen: ModelsScreen) -> None:
-                outer = self.painting is None
-                if outer:
-                    self.painting = time.perf_counter()
-                try:
-                    method(screen)
-                finally:
-                    if outer:
-                        self.painting = None
 
-            return frame
-
-        app._display = _display
-        for name, method in originals.items():
-            setattr(ModelsScreen, name, timed(method))
-
-        def undo() -> None:
-            app._display = display
-            for name, method in originals.items():
-                setattr(ModelsScreen, name, method)
-
-        return undo
-
-    async def first_after(self, since: float, state: Hashable) -> float:
-        """Seconds from `since` to the first frame after it showing `state` (2 s at most)."""
-        deadline = time.perf_counter() + 2.0
-        while True:
-            for when, seen, _ in self.log:
-                if when > since and seen == state:
-                    return when - since
-            if time.perf_counter() > deadline:
-                raise TimeoutError(f"no frame showing {state!r}")
-            await asyncio.sleep(0.001)
+def state_of(app: Any) -> Hashable:
+    """What a frame must show: the filter, the page (table), the cursor row, the scroll."""
+    screen = app.screen
+    if not hasattr(screen, "query_text"):
+        return None
+    table = screen.table
+    return (
+        screen.query_text,
+        getattr(screen, "page", 0),
+        table.cursor_row,
+        round(table.scroll_offset.y),
+    )
 
 
 async def loaded(pilot: Any) -> None:
-    """Wait (2 minutes at most) until every model is in and the models screen shows."""
+    """Wait (3 minutes at most) until every model is in and the models screen shows."""
     app = pilot.app
-    deadline = time.monotonic() + 120
-    while not (app.session.inventory.complete and isinstance(app.screen, ModelsScreen)):
+    deadline = time.monotonic() + 180
+    while not (app.session.inventory.complete and hasattr(app.screen, "query_text")):
         if app.unexpected_errors:
             raise RuntimeError(f"the app hit an error: {app.unexpected_errors[0]!r}")
         if time.monotonic() > deadline:
@@ -139,158 +99,173 @@ async def loaded(pilot: Any) -> None:
     await pilot.pause(0.3)
 
 
-async def run(info: SandboxInfo, options: argparse.Namespace) -> dict[str, Any]:
-    app = build_app(info)
-    frames = Frames(lambda: None)
+async def measure(kind: str, info: SandboxInfo, options: argparse.Namespace) -> dict[str, Any]:
+    app = make_app(kind, info)
+    frames = Frames(lambda: state_of(app))
     undo = frames.install(app)
+    wall: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    busy = 0
     try:
-        return await drive(app, frames, options)
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            frames.log.clear()
+
+            def record(names: list[str], latency: float, cpu_ms: float) -> None:
+                for name in names:
+                    wall.setdefault(name, []).append(latency)
+                    cpu.setdefault(name, []).append(cpu_ms)
+
+            async def press(key: str, name: str) -> None:
+                nonlocal busy
+                if not await wait_quiet_async(0.3):
+                    busy += 1
+                before = state_of(app)
+                started, cpu0 = time.perf_counter(), time.process_time()
+                await pilot.press(key)
+                after = state_of(app)
+                if after == before:
+                    return  # nothing to see (the end of the list)
+                latency, cpu_then = await frames.first_after(started, after)
+                names = [name]
+                if name == "down":
+                    assert isinstance(before, tuple)
+                    assert isinstance(after, tuple)
+                    names.append("scrolls" if before[3] != after[3] else "stays")
+                record(names, latency, (cpu_then - cpu0) * 1000)
+
+            for index in range(options.downs):
+                if kind == "table" and index and index % 99 == 0:
+                    await press("right_square_bracket", "jump")
+                await press("down", "down")
+            for _ in range(9):
+                await press("pagedown", "pagedown")
+            for index in range(6):
+                if kind == "table":
+                    await press("right_square_bracket", "jump")
+                else:
+                    await press("G" if index % 2 == 0 else "home", "jump")
+            paint = [p for _, _, p, _, _ in frames.log]
+            paint_cpu = [p for _, _, _, _, p in frames.log]
+
+            await pilot.press("slash")
+            bar = app.screen.query_one(FilterBar)
+            for query in QUERIES:
+                for _ in range(options.rounds):
+                    bar.value = ""
+                    await pilot.pause()
+                    await wait_quiet_async(0.3)
+                    started, cpu0 = time.perf_counter(), time.process_time()
+                    bar.value = query
+                    latency, cpu_then = await filtered(frames, started, query)
+                    record(["filter"], latency, (cpu_then - cpu0) * 1000)
+            await pilot.press("ctrl+q")
     finally:
         undo()
+    return {
+        "wall": {**wall, "paint": paint},
+        "cpu": {**cpu, "paint": paint_cpu},
+        "busy": busy,
+        "models": len(app.session.inventory),
+    }
 
 
-async def drive(app: Any, frames: Frames, options: argparse.Namespace) -> dict[str, Any]:
-    results: dict[str, Any] = {}
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        screen = app.screen
-        assert isinstance(screen, ModelsScreen)
-        table = screen.table
-        frames.state = lambda: (screen.query_text, screen.page, table.cursor_row)
-        frames.log.clear()
-        await asyncio.sleep(1.0)
-        results["idle_frames"] = len(frames.log)
-        results["models"] = len(app.session.inventory)
+async def filtered(frames: Frames, since: float, query: str) -> tuple[float, float]:
+    """(wall ms, process CPU seconds then) of the first frame after `since` that shows the
+    rows filtered by `query` (where the cursor lands is the screen's business)."""
+    deadline = time.perf_counter() + 3.0
+    while True:
+        for when, seen, _, cpu, _ in frames.log:
+            if when > since and isinstance(seen, tuple) and seen[0] == query:
+                return (when - since) * 1000, cpu
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"no frame filtered by {query!r}")
+        await asyncio.sleep(0.001)
 
-        # ---- keypress to repaint
-        keys: dict[str, list[float]] = {}
-        results["busy_presses"] = 0
 
-        async def press(key: str) -> None:
-            if not await wait_quiet_async():
-                results["busy_presses"] += 1
-            scroll = table.scroll_y
-            started = time.perf_counter()
-            await pilot.press(key)
-            state = (screen.query_text, screen.page, table.cursor_row)
-            latency = await frames.first_after(started, state)
-            keys.setdefault(key, []).append(latency)
-            if key == "down":  # a cursor past the visible rows scrolls: every line redrawn
-                keys.setdefault("scrolls" if table.scroll_y != scroll else "stays", []).append(
-                    latency
-                )
+def figures_of(samples: dict[str, list[float]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for name, values in samples.items():
+        if values:
+            out[name] = percentile(values, 0.95)
+            out[f"{name}50"] = median(values)
+    return out
 
-        per_page = screen.page_size - 1
-        for _ in range(max(1, options.downs // per_page)):
-            for _ in range(per_page):
-                await press("down")
-            await press("right_square_bracket")
-        for _ in range(3):
-            for _ in range(3):
-                await press("pagedown")
-            await press("right_square_bracket")
-        results["keys"] = keys
-        results["paint"] = [paint for _, _, paint in frames.log]
 
-        # ---- filter
-        inventory = app.session.inventory
-        recompute: dict[str, list[float]] = {}
-        to_frame: dict[str, list[float]] = {}
-        view: dict[str, list[float]] = {}
-        matches: dict[str, int] = {}
-        for query in QUERIES:
-            for _ in range(options.rounds):
-                screen.query_text = ""
-                screen.recompute()
-                await pilot.pause()
-                await wait_quiet_async()
-                started = time.perf_counter()
-                screen.query_text = query
-                screen.recompute()
-                recompute.setdefault(query, []).append(time.perf_counter() - started)
-                state = (query, screen.page, table.cursor_row)
-                to_frame.setdefault(query, []).append(await frames.first_after(started, state))
-                started = time.perf_counter()
-                matches[query] = len(inventory.view(query))
-                view.setdefault(query, []).append(time.perf_counter() - started)
-        sorts: dict[str, list[float]] = {}
-        for sort in ("name", "version"):
-            for _ in range(options.rounds):
-                started = time.perf_counter()
-                inventory.view("", sort, False)
-                sorts.setdefault(sort, []).append(time.perf_counter() - started)
-        screen.query_text = ""
-        screen.recompute()
-        results.update(recompute=recompute, to_frame=to_frame, view=view, sorts=sorts)
-        results["matches"] = matches
-        await pilot.press("ctrl+q")
-    return results
+ROWS = (
+    ("down", "keypress to repaint, down, p95", "down"),
+    ("stays", "  down within the rows on screen, p95", ""),
+    ("scrolls", "  down scrolling the rows, p95", ""),
+    ("pagedown", "pagedown, p95", "pagedown"),
+    ("jump", "jump (table: ] next page; grid: G, home), p95", "jump"),
+    ("paint", "painting per frame, p95", "paint"),
+    ("paint50", "  painting per frame, p50", ""),
+    ("filter50", "filter typed to painted frame, p50", "filter"),
+    ("filter", "  filter typed to painted frame, p95", ""),
+)
+
+
+def report(results: dict[str, list[dict[str, float]]], title: str) -> None:
+    print(f"  {title:<48}{'table':>10}{'grid':>10}{'grid/table':>12}")
+    for key, label, target in ROWS:
+        values = {
+            kind: median([r[key] for r in results[kind] if key in r])
+            if any(key in r for r in results[kind])
+            else None
+            for kind in KINDS
+        }
+        table, grid = values["table"], values["grid"]
+        cells = "".join(f"{v:10.1f}" if v is not None else f"{'-':>10}" for v in (table, grid))
+        ratio = f"{grid / table:11.2f}x" if table and grid is not None else f"{'-':>12}"
+        line = f"  {label:<48}{cells}{ratio}"
+        if target and grid is not None:
+            goal = TARGETS[target]
+            line += f"   target <= {goal:g}: {'PASS' if grid <= goal else 'MISS'}"
+        print(line)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", type=int, default=10_000, help="synthetic models (10000)")
-    parser.add_argument("--downs", type=int, default=297, help="`down` presses (297)")
-    parser.add_argument("--rounds", type=int, default=7, help="runs per filter query (7)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each app (3)")
+    parser.add_argument("--downs", type=int, default=150, help="`down` presses per run (150)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per filter query (3)")
     options = parser.parse_args()
     if options.models < 1000:
-        parser.error("--models: at least 1000 (the keys walk several full pages)")
+        parser.error("--models: at least 1000 (the keys walk several screens)")
     note = machine_note()
-
     restore = isolate_home()
+    results: dict[str, dict[str, list[dict[str, float]]]] = {"wall": {}, "cpu": {}}
+    loads: list[str] = []
+    busy = dict.fromkeys(KINDS, 0)
+    models = 0
     try:
         with sandbox(options.models) as (info, _):
-            results = asyncio.run(run(info, options))
+            for run in range(options.runs):
+                for kind in KINDS:
+                    loads.append(f"{kind}#{run + 1} {machine_busy(0.2):.2f}")
+                    result = asyncio.run(measure(kind, info, options))
+                    models = result["models"]
+                    busy[kind] += result["busy"]
+                    for clock in ("wall", "cpu"):
+                        results[clock].setdefault(kind, []).append(figures_of(result[clock]))
     finally:
         restore()
-
-    models = results["models"]
-    print(f"table benchmark (in-process, run_test 120x40, {models:,} models loaded)")
+    print(
+        f"models table in the app, {models:,} models, {SIZE[0]}x{SIZE[1]}: the DataTable "
+        f"table before issue 11 and the grid, {options.runs} runs each, taking turns"
+    )
     print(f"  {note}")
-    if results["idle_frames"]:
-        print(f"  note: {results['idle_frames']} frames painted in 1 s of idling before the keys")
-    keys: dict[str, list[float]] = results["keys"]
-    for key in ("down", "pagedown"):  # cursor moves: the target
-        values = [v * 1000 for v in keys.get(key, [])]
-        p95 = percentile(values, 0.95)
-        detail = f"n={len(values)}, p50 {median(values):.1f}, max {max(values):.1f} ms"
-        print(figure(f"keypress to repaint, {key}, p95", p95, KEY_TARGET_MS, "ms", detail))
-    for key, label in (("stays", "within the visible rows"), ("scrolls", "scrolling the table")):
-        values = [v * 1000 for v in keys.get(key, [])]
-        if values:
-            print(
-                f"    down {label}: n={len(values)}, p50 {median(values):.1f}, "
-                f"p95 {percentile(values, 0.95):.1f} ms"
-            )
-    pages = [v * 1000 for v in keys.get("right_square_bracket", [])]
+    print(f"  cores busy (other processes) before each run: {', '.join(loads)}")
     print(
-        f"    ] (next page: the page's rows rebuilt; no target, for context): n={len(pages)}, "
-        f"p50 {median(pages):.1f}, max {max(pages):.1f} ms"
+        f"  presses that went while the machine was busy (>= {QUIET_CORES} core after "
+        f"waiting 0.3 s): " + ", ".join(f"{k} {v}" for k, v in busy.items())
     )
-    if results["busy_presses"]:
-        print(
-            f"    {results['busy_presses']} presses went while other processes used "
-            f">= {QUIET_CORES} core (waited 0.5 s for a quiet moment)"
-        )
-    paint = results["paint"]
-    print(
-        f"    of which painting (compositor + escape sequences): "
-        f"p50 {median(paint):.1f}, p95 {percentile(paint, 0.95):.1f} ms per frame"
-    )
-    print(f"  filter {models:,} models (median of {len(results['view']['qwen'])} each):")
-    for query in QUERIES:
-        recompute = median(results["recompute"][query]) * 1000
-        detail = (
-            f"{results['matches'][query]:,} match; to frame "
-            f"{median(results['to_frame'][query]) * 1000:.1f} ms; "
-            f"view() {median(results['view'][query]) * 1000:.1f} ms"
-        )
-        label = f"filter {query!r}: recompute()"
-        print(figure(label, recompute, FILTER_TARGET_MS, "ms", detail))
-    for sort, values in results["sorts"].items():
-        print(f"    view('', sort={sort!r}) for context: {median(values) * 1000:.1f} ms")
+    report(results["wall"], "wall clock ms, median over runs")
+    report(results["cpu"], "CPU ms of the process, median over runs")
     return 0
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     raise SystemExit(main())

@@ -199,7 +199,8 @@ def _controlling_tty() -> None:  # pragma: no cover - runs in the child before e
 
 
 class PtyApp:
-    """`python -m xerotui ARGS` in a pseudo terminal of `size`, as a person would start it.
+    """`python -m xerotui ARGS` (or `program`) in a pseudo terminal of `size`, as a person
+    would start it.
 
     The environment is isolated: HOME, XEROTUI_HOME and the XDG dirs point into `home`;
     TERM=xterm-256color, LANG=C.UTF-8, nothing else of ours leaks in (no TEXTUAL_* vars).
@@ -207,9 +208,16 @@ class PtyApp:
     """
 
     def __init__(
-        self, args: Sequence[str], home: Path, *, size: tuple[int, int] = (120, 40)
+        self,
+        args: Sequence[str],
+        home: Path,
+        *,
+        size: tuple[int, int] = (120, 40),
+        program: Sequence[str] = ("-m", "xerotui"),
     ) -> None:
         self.args = list(args)
+        self.program = list(program)
+        """What Python runs (`-m xerotui`, or a script such as baseline_main.py)."""
         self.home = home
         self.size = size
         self.output = bytearray()
@@ -238,7 +246,7 @@ class PtyApp:
         self.started = time.perf_counter()
         try:
             self.proc = subprocess.Popen(
-                [PYTHON, "-m", "xerotui", *self.args],
+                [PYTHON, *self.program, *self.args],
                 stdin=slave,
                 stdout=slave,
                 stderr=slave,
@@ -348,8 +356,9 @@ def tui_args(info: SandboxInfo) -> list[str]:
 # ---------------------------------------------------------------------- in-process app
 
 
-def build_app(info: SandboxInfo, **settings: Any) -> Any:
-    """The app as `xerotui --base-url ... --api-key ...` builds it (tests/tui/conftest.py).
+def build_app(info: SandboxInfo, *, app_class: Any = None, **settings: Any) -> Any:
+    """The app as `xerotui --base-url ... --api-key ...` builds it (tests/tui/conftest.py);
+    `app_class`: a subclass of XeroApp to build instead.
 
     No auto refresh (settings may override) and no animations, so nothing repaints by
     itself while a benchmark is timing repaints.
@@ -361,7 +370,9 @@ def build_app(info: SandboxInfo, **settings: Any) -> Any:
 
     opener = SessionOpener(RequestLog())
     session = opener.open(info.base_url, info.api_key, profile="bench", origin="bench")
-    app = XeroApp(session, Settings(**{"refresh_interval": 0, **settings}), opener=opener)
+    app = (app_class or XeroApp)(
+        session, Settings(**{"refresh_interval": 0, **settings}), opener=opener
+    )
     app.animation_level = "none"
     return app
 

@@ -65,7 +65,7 @@ async def test_model_fields_from_the_server_are_shown_inert(sandbox: SandboxInfo
         answer.raise_for_status()
     terminal = Terminal("--base-url", sandbox.base_url, "--api-key", sandbox.api_key, env=cli_env())
     try:
-        wait_for(lambda: "rows 1-43 of 43" in terminal.text(), 60, "the table")
+        wait_for(lambda: "of 43 · sort" in terminal.text(), 60, "the table")
         wait_for(lambda: visible(terminal.text()), 30, "the hostile name, made visible")
         steps = [  # detail, full description, JSON, back, overview, API log
             (b"\r", "f: all"),
@@ -73,7 +73,7 @@ async def test_model_fields_from_the_server_are_shown_inert(sandbox: SandboxInfo
             (b"\x1b", "Workload Type"),  # esc alone: esc + j in one read is alt+j
             (b"j", '"owned_by"'),
             (b"\x1b", "Workload Type"),
-            (b"\x1b", "rows 1-43 of 43"),
+            (b"\x1b", "of 43 · sort"),
             (b"go", "Models by status"),
             (b"ge", "Error code"),
         ]
@@ -141,7 +141,7 @@ def test_error_messages_from_the_server_are_shown_inert(hostile_server: str) -> 
         wait_for(lambda: "Retry" in terminal.text(), 60, "the connection-problem modal")
         wait_for(lambda: visible(terminal.text()), 30, "the hostile message, made visible")
         terminal.send(b"r")  # retry: the list answers now
-        wait_for(lambda: "rows 1-1 of 1" in terminal.text(), 30, "the table")
+        wait_for(lambda: "rows 1-1 of 1 · sort" in terminal.text(), 30, "the table")
         terminal.send(b"\r")  # the detail fails: a toast with the message
         wait_for(lambda: "param␛]52" in terminal.text(), 30, "the toast naming the field")
         terminal.send(b"\x1b")

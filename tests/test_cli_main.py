@@ -207,7 +207,7 @@ def models(root: str) -> list[dict[str, object]]:
 
 def wait_for_table(terminal: Terminal, count: int) -> None:
     wait_for(
-        lambda: f"rows 1-{count} of {count}" in terminal.text(),
+        lambda: f" of {count} · sort" in terminal.text(),
         60,
         f"the models table with {count} rows on the terminal",
     )

@@ -29,7 +29,7 @@ def test_a_terminal_that_goes_away_ends_the_app_and_its_sandbox(demo: DemoRuns) 
     the bound here only keeps a broken build from hanging the suite.)"""
     terminal = demo.start()
     child = demo.sandbox_child(terminal)
-    wait_for(lambda: f"rows 1-{SEED_MODELS} of {SEED_MODELS}" in terminal.text(), 60, "table")
+    wait_for(lambda: f" of {SEED_MODELS} · sort" in terminal.text(), 60, "table")
     terminal.hang_up()
     assert terminal.proc.wait(30) == 128 + 1
     wait_for(lambda: gone(child), 30, "the sandbox child to stop")

@@ -51,10 +51,22 @@ def fail(message: str) -> int:
     return 2
 
 
+def without_httpx_cli() -> None:
+    """`import httpx` also imports httpx's own command-line client (click, pygments,
+    rich.syntax: ~20 ms of xerotui's start, encode/httpx#3547), which xerotui never runs.
+    An empty module in its place makes httpx define its fallback `main` instead (its
+    `__init__` catches the ImportError); nothing else of httpx changes."""
+    if "httpx" not in sys.modules:
+        import types
+
+        sys.modules.setdefault("httpx._main", types.ModuleType("httpx._main"))
+
+
 def run_tui(args: argparse.Namespace, chat: ChatOptions | None = None) -> int:
     # Cheap first (stdlib and our config code): find the connection and put the network to
     # work — the first page request, or the demo sandbox starting — while the heavy imports
     # (Textual, httpx, pydantic: ~0.3 s) run.
+    without_httpx_cli()
     from xerotui.api.prefetch import Prefetch
     from xerotui.config import paths
     from xerotui.config.connection import Connection, ConnectionFlags, resolve

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 from snapshot_helpers import app_on, freeze_log
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from xerotui.api.client import XeroClient
 from xerotui.api.requestlog import RequestLog
@@ -42,7 +43,7 @@ async def models_screen(pilot: Pilot[Any]) -> ModelsScreen:
 async def highlight(pilot: Pilot[Any], name: str) -> None:
     screen = await models_screen(pilot)
     index = next(i for i, m in enumerate(screen.view) if m.name == name)
-    screen.table.move_cursor(row=index, animate=False)
+    screen.table.move_cursor(index)
     await pilot.pause()
 
 
@@ -54,9 +55,35 @@ class TestModels:
         assert snap(app_on(snap_sandbox), "models-80x24", size=(80, 24), run_before=models_screen)
 
     def test_wide(self, snap: Snap, snap_sandbox: SandboxInfo) -> None:
-        assert snap(
-            app_on(snap_sandbox, wide_columns=True), "models-wide", run_before=models_screen
-        )
+        async def run(pilot: Pilot[Any]) -> None:
+            await models_screen(pilot)
+            await pilot.press("down", "down", "w")  # the five wide columns, Name frozen
+
+        assert snap(app_on(snap_sandbox), "models-wide", run_before=run)
+
+    def test_wide_80x24(self, snap: Snap, snap_sandbox: SandboxInfo) -> None:
+        async def run(pilot: Pilot[Any]) -> None:
+            await models_screen(pilot)
+            await pilot.press("w")
+
+        assert snap(app_on(snap_sandbox), "models-wide-80x24", size=(80, 24), run_before=run)
+
+    def test_field_filter(self, snap: Snap, snap_sandbox: SandboxInfo) -> None:
+        async def run(pilot: Pilot[Any]) -> None:
+            await models_screen(pilot)
+            await pilot.press("slash", *"format:safetensors", "space", *"size>20GB", "enter")
+
+        assert snap(app_on(snap_sandbox), "models-field-filter", run_before=run)
+
+    def test_bad_filter(self, snap: Snap, snap_sandbox: SandboxInfo) -> None:
+        async def run(pilot: Pilot[Any]) -> None:
+            await models_screen(pilot)
+            await pilot.press("slash", *"qwen")
+            screen = await models_screen(pilot)
+            screen.query_one("#filter", Input).insert_text_at_cursor(" size>lots")
+            await pilot.pause()
+
+        assert snap(app_on(snap_sandbox), "models-bad-filter", run_before=run)
 
     def test_filtered(self, snap: Snap, snap_sandbox: SandboxInfo) -> None:
         async def run(pilot: Pilot[Any]) -> None:

@@ -25,7 +25,7 @@ async def highlight(pilot: Pilot[Any], name: str) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, ModelsScreen)
     index = next(i for i, m in enumerate(screen.view) if m.name == name)
-    screen.table.move_cursor(row=index, animate=False)
+    screen.table.move_cursor(index)
     await pilot.pause()
 
 

@@ -66,7 +66,7 @@ async def revalidate(pilot: Pilot[Any], name: str) -> str:
     model_id = next(m.id for m in screen.view if m.name == name)
     row = screen.table.row_of(model_id)
     assert row is not None
-    screen.table.move_cursor(row=row, animate=False)
+    screen.table.move_cursor(row)
     await pilot.pause()
     await pilot.press("r")
     await until(pilot, lambda: app.jobs.get(model_id) is not None)
@@ -150,7 +150,7 @@ async def open_versions(pilot: Pilot[Any], name: str = ACME) -> None:
     model_id = next(m.id for m in screen.view if m.name == name)
     row = screen.table.row_of(model_id)
     assert row is not None
-    screen.table.move_cursor(row=row, animate=False)
+    screen.table.move_cursor(row)
     await pilot.pause()
     await pilot.press("v")
     await pilot.app.workers.wait_for_complete()

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 from textual.pilot import Pilot
 from tui_helpers import server_models, wait_until
-from tui_probe import highlight, table_column
+from tui_probe import grid_cell, highlight
 
 from xerotui.api.watch_state import PollPolicy, Watch
 from xerotui.launcher import SandboxInfo
@@ -53,11 +53,8 @@ def models_screen(app: XeroApp) -> ModelsScreen:
 
 
 def cell(app: XeroApp, model_id: str, column: str) -> str:
-    """The plain text of one cell of the models table (the row must be on the page)."""
-    table = models_screen(app).table
-    row = table.row_of(model_id)
-    assert row is not None, f"{model_id} is not on the page"
-    return table_column(table, column)[row]
+    """The plain text of one cell of the models table, as drawn."""
+    return grid_cell(models_screen(app).table, model_id, column)
 
 
 async def revalidate_row(pilot: Pilot[Any], model_id: str) -> Watch:

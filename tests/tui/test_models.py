@@ -5,21 +5,28 @@ from __future__ import annotations
 import httpx
 from textual import events
 from tui_helpers import MakeApp, current_screen, server_models, settle, wait_until
+from tui_probe import grid_cell, grid_ids
 
 from xerotui.config.settings import Settings
 from xerotui.launcher import SandboxInfo
 from xerotui.tui.screens.model_detail import ModelDetailScreen
 from xerotui.tui.screens.models import ModelsScreen
-from xerotui.tui.widgets.model_table import MARK
+
+MARK = "mark"
 
 
 def row_ids(screen: ModelsScreen) -> list[str]:
-    return [str(row.key.value) for row in screen.table.ordered_rows]
+    return grid_ids(screen.table)
 
 
 def cell(screen: ModelsScreen, model_id: str, column: str) -> str:
-    value = screen.table.get_cell(model_id, column)
-    return getattr(value, "plain", str(value))
+    return grid_cell(screen.table, model_id, column)
+
+
+def columns(screen: ModelsScreen) -> list[str]:
+    layout = screen.table.layout_now
+    assert layout is not None
+    return layout.keys
 
 
 async def test_table_holds_every_model_in_server_order(
@@ -36,8 +43,8 @@ async def test_table_holds_every_model_in_server_order(
         assert cell(screen, first["id"], "name") == first["name"]
         assert cell(screen, first["id"], "size") == first["size_formatted"]
         assert cell(screen, first["id"], "status").endswith(first["status"])
-        assert [c.key.value for c in screen.table.ordered_columns] == [
-            MARK,
+        assert [m.name for m in screen.table.markers] == [MARK, "watch"]
+        assert columns(screen) == [
             "id",
             "name",
             "format",
@@ -55,11 +62,11 @@ async def test_wide_toggles_the_extra_columns_and_is_remembered(make_app: MakeAp
         await pilot.press("w")
         screen = app.screen
         assert isinstance(screen, ModelsScreen)
-        keys = [c.key.value for c in screen.table.ordered_columns]
+        keys = columns(screen)
         assert keys[-5:] == ["architecture", "quantization", "context", "parameters", "created"]
         assert app.settings.wide_columns is True
         await pilot.press("w")
-        assert "architecture" not in [c.key.value for c in screen.table.ordered_columns]
+        assert "architecture" not in columns(screen)
 
 
 async def test_filter_matches_name_id_architecture_status_quantization(
@@ -122,11 +129,9 @@ async def test_header_click_sorts_by_that_column(make_app: MakeApp, sandbox: San
         screen = app.screen
         assert isinstance(screen, ModelsScreen)
         table = screen.table
-        x = 0
-        for column in table.ordered_columns:
-            if column.key.value == "status":
-                break
-            x += column.get_render_width(table)
+        layout = table.layout_now
+        assert layout is not None
+        x = next(p.start for p in layout.columns if p.column.key == "status")
         await pilot.click(table, offset=(x + 2, 0))
         await pilot.pause()
         assert screen.sort == "status"
@@ -231,7 +236,7 @@ async def test_periodic_refresh_shows_a_status_change_highlighted(
             (await http.post(f"/models/{ready['id']}/revalidate")).raise_for_status()
         await wait_until(
             pilot,
-            lambda: ready["id"] in screen.flash,
+            lambda: ready["id"] in screen.table.flashing,
             what="the periodic refresh to notice the status change",
         )
         status = cell(screen, ready["id"], "status")

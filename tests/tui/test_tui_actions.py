@@ -31,7 +31,7 @@ async def go_to(pilot: Pilot[Any], app: XeroApp, name: str) -> str:
     """Put the table's cursor on the model called `name`; returns its id."""
     screen = models_screen(app)
     index = next(i for i, m in enumerate(screen.view) if m.name == name)
-    screen.table.move_cursor(row=index, animate=False)
+    screen.table.move_cursor(index)
     await pilot.pause()
     assert app.feed.highlighted == screen.view[index].id
     return screen.view[index].id

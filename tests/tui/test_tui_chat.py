@@ -26,7 +26,7 @@ from xerotui.launcher import SandboxInfo
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.widgets.chat_answer import ChatAnswer
 from xerotui.tui.widgets.footer import XeroFooter
-from xerotui.tui.widgets.model_table import ModelTable
+from xerotui.tui.widgets.model_grid import ModelGrid
 
 FOOTER = re.compile(r"^-- (\d+) tokens in \d+\.\ds \(\d+\.\d tok/s\) · first token in \d+\.\d\ds$")
 
@@ -37,7 +37,7 @@ async def test_a_streamed_answer_appears_with_the_footer_and_status_bar(make_app
         await settle(pilot)
         dock = await open_chat(pilot)
         assert isinstance(app.screen, ModelsScreen)  # the pane is beside the table
-        table = app.screen.query_one(ModelTable)
+        table = app.screen.query_one(ModelGrid)
         assert table.size.width + dock.outer_size.width == SIZE[0]
         entry = await ask(pilot, dock, "Write a python function for caching")
         assert entry.status == "complete"
@@ -66,7 +66,7 @@ async def test_the_table_beside_stays_usable_and_ctrl_o_moves_between_them(
         assert ("ctrl+o", "Leave chat") in [(k, d) for k, _, d, _ in footer.keys_shown()]
         first = app.feed.highlighted
         await pilot.press("ctrl+o")
-        assert isinstance(app.focused, ModelTable)
+        assert isinstance(app.focused, ModelGrid)
         assert ("ctrl+o", "Chat") in [(k, d) for k, _, d, _ in footer.keys_shown()]
         await pilot.press("down", "down")
         assert app.feed.highlighted != first  # the table takes its keys again

@@ -50,6 +50,7 @@ LANDS_ON = {
     "capabilities": (CapabilitiesScreen, "scope"),
     "recommend": (RecommendationsScreen, "models"),
     "chat": (ScopeScreen, "scope"),  # the chat pane opens beside the screen that is up
+    "top": (ScopeScreen, "scope"),  # `g g`: the top of the list on the screen that is up
 }
 
 

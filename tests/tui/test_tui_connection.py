@@ -211,7 +211,7 @@ async def test_enter_on_a_working_profile_switches_the_session(
         assert app.link.profile == "work"
         models = app.screen
         assert isinstance(models, ModelsScreen)
-        assert [str(r.key.value) for r in models.table.ordered_rows] == [m["id"] for m in truth]
+        assert [m.id for m in models.table.models] == [m["id"] for m in truth]
         reloads = [
             r
             for r in app.request_log.records()[before:]
@@ -350,7 +350,7 @@ async def test_a_opens_the_add_profile_modal_which_tests_before_saving(
         assert app.session.api_key == sandbox.admin_api_key
         screen = app.screen
         assert isinstance(screen, ModelsScreen)
-        assert len(screen.table.ordered_rows) == 43
+        assert screen.table.row_count == 43
     config = paths.config_file()
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
     document = tomllib.loads(config.read_text())

@@ -162,14 +162,14 @@ async def test_retry_succeeds_once_dropped_connections_stop(
         await pilot.press("r")
         await wait_until(
             pilot,
-            lambda: isinstance(app.screen, ModelsScreen) and len(app.screen.table.rows) > 0,
+            lambda: isinstance(app.screen, ModelsScreen) and app.screen.table.row_count > 0,
             seconds=30,
             what="the models table after the retry",
         )
         await settle(pilot)
         models = app.screen
         assert isinstance(models, ModelsScreen)
-        assert [str(r.key.value) for r in models.table.ordered_rows] == [m["id"] for m in truth]
+        assert [m.id for m in models.table.models] == [m["id"] for m in truth]
         assert problem_screens(app) == []
         assert app.link.kind == "connected"
 
@@ -196,7 +196,7 @@ async def test_retry_succeeds_after_503s_outlast_the_client_retries(
         await settle(pilot)
         models = app.screen
         assert isinstance(models, ModelsScreen)
-        assert [str(r.key.value) for r in models.table.ordered_rows] == [m["id"] for m in truth]
+        assert [m.id for m in models.table.models] == [m["id"] for m in truth]
 
 
 async def test_b_goes_from_the_problem_screen_to_the_connection_screen(
@@ -239,7 +239,7 @@ async def test_from_the_problem_screen_a_working_profile_recovers(
                 isinstance(app.screen, ModelsScreen)
                 and app.session is not None
                 and app.session.profile == "good"
-                and len(app.screen.table.rows) > 0
+                and app.screen.table.row_count > 0
             ),
             seconds=20,
             what="the models of the working profile",
@@ -247,7 +247,7 @@ async def test_from_the_problem_screen_a_working_profile_recovers(
         await settle(pilot)
         models = app.screen
         assert isinstance(models, ModelsScreen)
-        assert [str(r.key.value) for r in models.table.ordered_rows] == [m["id"] for m in truth]
+        assert [m.id for m in models.table.models] == [m["id"] for m in truth]
         assert problem_screens(app) == []
         assert app.link.kind == "connected"
         assert app.link.profile == "good"

@@ -19,7 +19,7 @@ SIZE = (120, 40)
 
 
 def ids(screen: ModelsScreen) -> list[str]:
-    return [str(row.key.value) for row in screen.table.ordered_rows]
+    return [m.id for m in screen.table.models]
 
 
 async def test_switching_to_another_project_leaves_nothing_of_the_old_one(
@@ -106,7 +106,9 @@ async def test_the_periodic_refresh_of_a_big_project_reads_only_the_first_page(
             (await http.post(f"/models/{target}/revalidate")).raise_for_status()
         before = len(app.request_log.records())
         await wait_until(
-            pilot, lambda: target in models.flash, what="the refresh to see the status change"
+            pilot,
+            lambda: target in models.table.flashing,
+            what="the refresh to see the status change",
         )
         refresh = app.request_log.records()[before:]
         assert refresh

@@ -221,7 +221,7 @@ async def test_the_right_url_and_key_are_saved_0600_and_open_the_models(
         await settle(pilot)
         models = app.screen
         assert isinstance(models, ModelsScreen)
-        assert [str(r.key.value) for r in models.table.ordered_rows] == [m["id"] for m in truth]
+        assert [m.id for m in models.table.models] == [m["id"] for m in truth]
         assert app.session is not None
         assert (app.session.profile, app.session.base_url) == ("local", sandbox.base_url)
         assert app.session.api_key == sandbox.api_key
@@ -265,7 +265,7 @@ async def test_start_the_local_sandbox_runs_a_child_and_connects_as_demo(
         assert session.base_url.startswith("http://127.0.0.1:")
         screen = app.screen
         assert isinstance(screen, ModelsScreen)
-        assert len(screen.table.ordered_rows) == 43
+        assert screen.table.row_count == 43
         assert len(session.inventory) == 43
 
     pid = process.pid

@@ -60,7 +60,7 @@ async def test_a_revalidation_is_watched_to_ready(make_app: MakeApp, sandbox: Sa
         assert not isinstance(app.screen, ConfirmScreen)
         assert watch.reported
         assert watch.status == "validating"
-        assert cell(app, model_id, "mark") == "⟳"
+        assert cell(app, model_id, "watch") == "⟳"
         assert "validating" in cell(app, model_id, "status")
         await pilot.pause()
         assert "⟳ 1 job" in header_text(app)
@@ -70,7 +70,7 @@ async def test_a_revalidation_is_watched_to_ready(make_app: MakeApp, sandbox: Sa
         _, text = await wait_toast(pilot, "ready after", severity="information")
         assert text.startswith(f"Revalidated\n{HEALTHY[0]}: ready after ")
         await wait_until(pilot, lambda: "ready" in cell(app, model_id, "status"), what="ready")
-        assert cell(app, model_id, "mark") == " "
+        assert cell(app, model_id, "watch") == " "
         assert "job" not in header_text(app)
     assert (await server_model(sandbox, model_id))["status"] == "ready"
 

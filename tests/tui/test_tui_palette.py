@@ -9,7 +9,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 from tui_helpers import MakeApp, server_models, settle, wait_until
-from tui_probe import SIZE, table_column
+from tui_probe import SIZE, grid_column
 
 from xerotui.config.settings import Settings
 from xerotui.launcher import SandboxInfo
@@ -103,21 +103,27 @@ async def test_typing_overview_and_enter_goes_to_the_overview(make_app: MakeApp)
         assert app.current_mode == "overview"
 
 
+def keys(screen: ModelsScreen) -> list[str]:
+    layout = screen.table.layout_now
+    assert layout is not None
+    return layout.keys
+
+
 async def test_a_screen_command_runs_the_same_action_as_its_key(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ModelsScreen)
-        narrow = [c.key.value for c in screen.table.ordered_columns]
+        narrow = keys(screen)
         await run_command(pilot, "Models: Wide")
         assert screen.wide is True
         assert app.settings.wide_columns is True
-        wide = [c.key.value for c in screen.table.ordered_columns]
+        wide = keys(screen)
         assert wide == [*narrow, "architecture", "quantization", "context", "parameters", "created"]
         await pilot.press("w")  # the key toggles the very same state back
         assert screen.wide is False
-        assert [c.key.value for c in screen.table.ordered_columns] == narrow
+        assert keys(screen) == narrow
         await run_command(pilot, "Go to Scope table")
         assert app.current_mode == "scope"
 
@@ -131,11 +137,11 @@ async def test_sort_by_name_from_the_palette(make_app: MakeApp, sandbox: Sandbox
         assert isinstance(screen, ModelsScreen)
         await run_command(pilot, "Models: sort by name")
         assert screen.sort == "name"
-        shown = table_column(screen.table, "name")
+        shown = grid_column(screen.table, "name")
         assert shown == sorted((m["name"] for m in truth), key=str.lower)
         await run_command(pilot, "Models: sort by size")
         sizes = {m["name"]: m["size_bytes"] for m in truth}
-        shown_sizes = [sizes[name] for name in table_column(screen.table, "name")]
+        shown_sizes = [sizes[name] for name in grid_column(screen.table, "name")]
         assert shown_sizes == sorted(shown_sizes, reverse=True)
 
 

@@ -21,7 +21,7 @@ from xerotui.tui.widgets.field_list import FieldList
 from xerotui.tui.widgets.filter_bar import FilterBar
 from xerotui.tui.widgets.footer import XeroFooter
 from xerotui.tui.widgets.jobs_table import JobsTable
-from xerotui.tui.widgets.model_table import ModelTable, PageView
+from xerotui.tui.widgets.model_grid import ModelGrid
 from xerotui.tui.widgets.profile_form import ProfileForm
 from xerotui.tui.widgets.request_detail import RequestDetail
 from xerotui.tui.widgets.status_bars import StatusBars
@@ -39,8 +39,8 @@ def fill(widget: Widget) -> None:
     """Give the widget something to show, as its screen would."""
     if isinstance(widget, FieldList):
         widget.show([("Name", "llama"), ("Status", "ready")])
-    elif isinstance(widget, ModelTable):
-        widget.show_page(PageView(models=[]))
+    elif isinstance(widget, ModelGrid):
+        widget.set_source([])
     elif isinstance(widget, RequestDetail):
         widget.show(None)
     elif isinstance(widget, StatusBars):
@@ -48,7 +48,7 @@ def fill(widget: Widget) -> None:
     elif isinstance(widget, StatusHeader):
         widget.show_link(LinkState("connected", "demo", "proj_demo", "connected"))
     elif isinstance(widget, TableStatus):
-        widget.show(TableInfo(first=1, last=3, matching=3, total=3, page=0, pages=1))
+        widget.show(TableInfo(first=1, last=3, matching=3, total=3))
     elif isinstance(widget, FilterBar):
         widget.open()
     elif isinstance(widget, JobsTable):
@@ -61,7 +61,7 @@ WIDGETS: dict[str, tuple[type[Widget], tuple[Any, ...]]] = {
     "FieldList": (FieldList, ()),
     "FilterBar": (FilterBar, ()),
     "XeroFooter": (XeroFooter, ()),
-    "ModelTable": (ModelTable, ()),
+    "ModelGrid": (ModelGrid, ()),
     "ProfileForm": (ProfileForm, ()),
     "RequestDetail": (RequestDetail, ()),
     "StatusBars": (StatusBars, ()),

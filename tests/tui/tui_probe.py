@@ -24,6 +24,7 @@ from textual.widgets import DataTable
 from tui_helpers import settle, wait_until
 
 from xerotui.launcher import SandboxInfo
+from xerotui.tui.widgets.model_grid import ModelGrid
 
 SIZE = (120, 40)
 BORDER = "│┃║╭╮╰╯─━"
@@ -101,6 +102,23 @@ def table_column(table: DataTable[Any], column: str) -> list[str]:
     keys = [c.key.value for c in table.ordered_columns]
     index = keys.index(column)
     return [row[index] for row in table_rows(table)]
+
+
+def grid_ids(grid: ModelGrid) -> list[str]:
+    """The model ids of every row of the models grid, in display order."""
+    return [m.id for m in grid.models]
+
+
+def grid_cell(grid: ModelGrid, model_id: str, column: str) -> str:
+    """One cell of the models grid as it is drawn (a marker: "mark", "watch")."""
+    row = grid.row_of(model_id)
+    assert row is not None, f"{model_id} is not in the table"
+    return grid.row_cells(row)[column]
+
+
+def grid_column(grid: ModelGrid, column: str) -> list[str]:
+    """A column of every row of the models grid, as drawn."""
+    return [grid.row_cells(row)[column] for row in range(grid.row_count)]
 
 
 # ---------------------------------------------------------------------- toasts
@@ -199,8 +217,8 @@ async def highlight(pilot: Pilot[Any], model_id: str) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, ModelsScreen), screen
     row = screen.table.row_of(model_id)
-    assert row is not None, f"{model_id} is not on the current page"
-    screen.table.move_cursor(row=row, animate=False)
+    assert row is not None, f"{model_id} is not in the table"
+    screen.table.move_cursor(row)
     await pilot.pause()
     assert pilot.app.feed.highlighted == model_id  # type: ignore[attr-defined]
 

@@ -127,5 +127,5 @@ def test_every_widget_and_screen_carries_the_safety_net_and_its_own_css() -> Non
                 assert issubclass(cls, SafeDispatch), f"{cls.__name__} lacks SafeDispatch"
                 own_css = "DEFAULT_CSS" in vars(cls) or cls.__name__.endswith("Screen")
                 assert own_css, f"{cls.__name__} has no DEFAULT_CSS"
-    assert "ModelTable" in checked
+    assert "ModelGrid" in checked
     assert "ModelsScreen" in checked

@@ -3,7 +3,8 @@
 Loading fetches the first page (so a screen can show it at once) and then the remaining
 pages a few at a time. Filter and sort run over the whole project in memory: a
 lower-cased search string per model is built once, so filtering 10,000 models is a
-substring test per model, and sort keys are plain tuples.
+substring test per model (field terms such as `status:failed` read the model; see
+model_query.py), and sort keys are plain tuples.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import semver
-
+from xerotui.api.model_memory import Sharing
+from xerotui.api.model_query import Query, parse
 from xerotui.api.schema import Model, ModelList, is_terminal
 
 FILTER_FIELDS = ("name", "id", "architecture", "status", "quantization")
@@ -28,6 +29,8 @@ class ModelLister(Protocol):
 
 
 def _version_key(version: str | None) -> tuple[Any, ...]:
+    import semver  # a sort by version is rare: not an import at start-up
+
     if not version:
         return (0,)
     try:
@@ -78,6 +81,7 @@ class ModelInventory:
     _haystacks: list[str] = field(default_factory=list, repr=False)
     _by_id: dict[str, Model] = field(default_factory=dict, repr=False)
     _position: dict[str, int] = field(default_factory=dict, repr=False)
+    _sharing: Sharing = field(default_factory=Sharing, repr=False)
 
     def __len__(self) -> int:
         return len(self.models)
@@ -88,6 +92,8 @@ class ModelInventory:
     def replace(self, models: Iterable[Model], *, complete: bool = True) -> dict[str, str]:
         """Swap in a new model set; returns {id: old status} for models whose status changed."""
         old = self._by_id
+        models = list(models)
+        self._sharing.lean(models)  # (models from load() already are: a type check each)
         unique: dict[str, Model] = {}
         for model in models:
             unique.setdefault(model.id, model)
@@ -113,6 +119,7 @@ class ModelInventory:
             return None
         current = self.models[index]
         merged = current.model_copy(update=model.model_dump(exclude_none=True))
+        self._sharing.lean([merged])
         self.models[index] = merged
         self._by_id[model.id] = merged
         self._haystacks[index] = self._haystack(merged)
@@ -153,13 +160,22 @@ class ModelInventory:
     def _haystack(model: Model) -> str:
         return "\x00".join(_text(getattr(model, name)) for name in FILTER_FIELDS)
 
-    def view(self, query: str = "", sort: str = "created", descending: bool = True) -> list[Model]:
-        """The models matching `query` (substring, any case) ordered by `sort`."""
-        needle = query.strip().lower()
-        if needle:
+    def view(
+        self, query: str | Query = "", sort: str = "created", descending: bool = True
+    ) -> list[Model]:
+        """The models matching `query` (model_query.py's syntax; a string is parsed and may
+        raise QueryError) ordered by `sort`."""
+        wanted = parse(query) if isinstance(query, str) else query
+        if wanted.empty:
+            rows = list(self.models)
+        elif not wanted.tests and len(wanted.words) == 1:  # the common case: one word
+            needle = wanted.words[0]
             rows = [m for m, hay in zip(self.models, self._haystacks, strict=True) if needle in hay]
         else:
-            rows = list(self.models)
+            matches = wanted.matches
+            rows = [
+                m for m, hay in zip(self.models, self._haystacks, strict=True) if matches(m, hay)
+            ]
         if sort == "created" and descending:
             return rows  # server order already
         return sorted(rows, key=SORT_KEYS[sort], reverse=descending)
@@ -212,9 +228,9 @@ class ModelInventory:
 
         async def fetch(offset: int) -> tuple[int, ModelList]:
             async with gate:
-                return offset, await client.list_models(
-                    limit=page_size, offset=offset, extended=True
-                )
+                page = await client.list_models(limit=page_size, offset=offset, extended=True)
+            self._sharing.lean(page.data)  # as the pages arrive, not all at the end
+            return offset, page
 
         tasks = [asyncio.create_task(fetch(o)) for o in range(page_size, total, page_size)]
         loaded = len(first.data)

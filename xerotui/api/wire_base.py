@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 class Wire(BaseModel):
     """Base of every wire object: unknown fields are kept, unset optionals omitted."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     def wire(self) -> dict[str, Any]:
         """The JSON body as the server sends it: unset optionals left out."""

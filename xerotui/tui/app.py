@@ -6,7 +6,7 @@ import asyncio
 import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -23,7 +23,6 @@ from xerotui.config.settings import Settings
 from xerotui.tui.app_shell import AppShell
 from xerotui.tui.chat_store import ChatStore
 from xerotui.tui.chords import APP_BINDINGS, BY_NAME, CHORDS
-from xerotui.tui.commands import XeroCommands
 from xerotui.tui.host import Host
 from xerotui.tui.jobs_store import JobsStore
 from xerotui.tui.link import LinkState
@@ -34,8 +33,19 @@ from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.session import Session, SessionOpener
 from xerotui.tui.theme import DEFAULT_THEME, THEMES
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+
 FIRST_PAGE_WAIT = 0.3
 """Seconds the first frame may wait for the first page (it is usually there already)."""
+
+
+def commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (Textual takes a
+    callable for that): textual.command and its widgets are not needed at start-up."""
+    from xerotui.tui.commands import XeroCommands
+
+    return XeroCommands
 
 
 def lazy_screen(module: str, name: str) -> Callable[[], Screen[Any]]:
@@ -69,7 +79,7 @@ class XeroApp(AppShell):
     # first-run screen covers it.
     DEFAULT_MODE = "models"
     BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS]
-    COMMANDS = App.COMMANDS | {XeroCommands}
+    COMMANDS = App.COMMANDS | {commands}
 
     # What the header says about the connection; screens watch it. Not drawn by the app
     # itself, so a change must not repaint the whole screen.
@@ -209,6 +219,15 @@ class XeroApp(AppShell):
 
     def action_revalidate(self) -> None:
         self.jobs.revalidate.targets()
+
+    def action_top(self) -> None:
+        """`g g`: the first row of the focused list (the model grid, a DataTable, a scroll)."""
+        focused = self.focused
+        for name in ("action_top", "action_scroll_top", "action_scroll_home"):
+            top = getattr(focused, name, None)
+            if callable(top):
+                top()
+                return
 
     def on_key(self, event: events.Key) -> None:
         """A burst like `/llama` arrives before `/` has moved focus to the filter; the letters

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -25,18 +26,22 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from textual.screen import Screen
 from textual.signal import Signal
 
-from xerotui.api.chat import ChatSession, DryRun
-from xerotui.api.chat_autosave import TranscriptAutosave
-from xerotui.api.chat_events import TurnEnd
-from xerotui.api.chat_input import InputHistory
-from xerotui.api.chat_options import ChatOptions, ChatOptionsError
-from xerotui.api.chat_transcript import ChatEntry
 from xerotui.config.chat_prefs import ChatPrefs
-from xerotui.tui.chat_stream import ChatStream, Turn
 from xerotui.tui.host import host
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from xerotui.api.chat import ChatSession, DryRun
+    from xerotui.api.chat_events import TurnEnd
+    from xerotui.api.chat_input import InputHistory
+    from xerotui.api.chat_options import ChatOptions
+    from xerotui.api.chat_transcript import ChatEntry
+    from xerotui.tui.chat_stream import ChatStream, Turn
+    from xerotui.tui.widgets.chat_dock import ChatDock
+
+# The conversation's modules (xerotui.api.chat and the stream: ~15 ms to import) are
+# imported when a chat first opens, not at start-up: most runs never chat.
 
 WIDTH_STEP = 5
 """Percent of the screen per width key press."""
@@ -82,8 +87,7 @@ class ChatStore:
         self.prefs, self.prefs_problem = ChatPrefs.load()
         self.is_open = False
         self.session: ChatSession | None = None
-        self.stream = ChatStream(app, self._publish, lambda: self.session)
-        self.stream.ended = self._ended
+        self._stream: ChatStream | None = None
         self.history: InputHistory | None = None
         self.notes: list[ChatNote] = []
         self.announced: list[str] = []
@@ -106,6 +110,16 @@ class ChatStore:
     def profile(self) -> str:
         session = host(self.app).session
         return session.profile if session is not None else "default"
+
+    @property
+    def stream(self) -> ChatStream:
+        """The answer arriving now (made on first use)."""
+        if self._stream is None:
+            from xerotui.tui.chat_stream import ChatStream
+
+            self._stream = ChatStream(self.app, self._publish, lambda: self.session)
+            self._stream.ended = self._ended
+        return self._stream
 
     @property
     def busy(self) -> bool:
@@ -139,12 +153,16 @@ class ChatStore:
 
     def endpoints(self) -> list[str]:
         """Slugs to offer: the ones this profile chatted with, then the announced ones."""
+        from xerotui.api.chat_autosave import TranscriptAutosave
+
         used = TranscriptAutosave.used_endpoints(self.profile)
         return list(dict.fromkeys([*used, *self.announced]))
 
     def options_for(self, endpoint: str) -> ChatOptions:
         """The profile's saved options with the command line's on top, for ``endpoint``.
         A saved value this version refuses falls back to its default."""
+        from xerotui.api.chat_options import ChatOptions, ChatOptionsError
+
         saved = dict(self.prefs.profile(self.profile).options)
         values = {**saved, **self.preset, "endpoint": endpoint}
         try:
@@ -166,13 +184,15 @@ class ChatStore:
 
     def place(self, screen: Screen[Any], *, focus: bool = False) -> None:
         """Mount, update or remove the pane on ``screen`` to match the store."""
+        if not self.is_open:
+            # By name: the pane's module (Markdown and all, ~40 ms) is imported only once
+            # the pane opens, not on every screen's first show at start-up.
+            for node in screen.query_children("ChatDock"):
+                cast("ChatDock", node).close()
+            return
         from xerotui.tui.widgets.chat_dock import ChatDock
 
         docks = list(screen.query_children(ChatDock))
-        if not self.is_open:
-            for dock in docks:
-                dock.close()
-            return
         if docks:
             docks[0].catch_up(focus=focus)
         else:
@@ -227,6 +247,10 @@ class ChatStore:
 
     def open_endpoint(self, endpoint: str) -> ChatSession | None:
         """Make ``endpoint`` the current conversation (restored from its autosave)."""
+        from xerotui.api.chat import ChatSession
+        from xerotui.api.chat_input import InputHistory
+        from xerotui.api.chat_options import ChatOptionsError
+
         app_session = host(self.app).session
         if app_session is None:
             return None
@@ -257,7 +281,8 @@ class ChatStore:
         """A profile switch: stop the answer, forget the old client's sessions, and reopen
         the same endpoint on the new profile if the pane shows one."""
         endpoint = self.session.endpoint if self.session is not None else None
-        self.stream.cancel()
+        if self._stream is not None:
+            self._stream.cancel()
         self._sessions.clear()
         self.session = None
         self.history = None

@@ -81,6 +81,7 @@ CHORDS: tuple[Chord, ...] = (
         "Workspace recommendations",
         "xeroctl recommend",
     ),
+    Chord("g", "top", "app.top", "Top of the list", "vim, k9s: G is the bottom", verb=ACT),
 )
 
 BY_NAME: dict[str, Chord] = {chord.name: chord for chord in CHORDS}

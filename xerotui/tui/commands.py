@@ -47,7 +47,7 @@ class XeroCommands(Provider):
                 partial(app.run_action, binding.action, active.node),
             )
         if isinstance(screen, ModelsScreen):
-            for column in screen.visible_columns():
+            for column in screen.sort_columns():
                 yield (
                     f"Models: sort by {column}",
                     "or click the column header",

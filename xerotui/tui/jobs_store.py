@@ -31,7 +31,6 @@ from textual.notifications import SeverityLevel
 from textual.signal import Signal
 
 from xerotui.api.schema import Model
-from xerotui.api.watch import StatusWatcher
 from xerotui.api.watch_state import (
     DEFAULT_TIMEOUT,
     ORIGIN_REVALIDATE,
@@ -42,12 +41,13 @@ from xerotui.api.watch_state import (
 )
 from xerotui.tui.format import duration_text
 from xerotui.tui.host import host
-from xerotui.tui.revalidate import Revalidator
 from xerotui.tui.sanitize import one_line
 
 if TYPE_CHECKING:
     from textual.app import App
 
+    from xerotui.api.watch import StatusWatcher
+    from xerotui.tui.revalidate import Revalidator
     from xerotui.tui.session import Session
 
 KEEP_PAST = 500
@@ -101,10 +101,19 @@ class JobsStore:
         self._client: object | None = None
         self._past: list[Watch] = []
         self._unsubscribe: Callable[[], None] | None = None
-        self.revalidate = Revalidator(app, self)
-        """The `g r` / `r` flows."""
+        self._revalidate: Revalidator | None = None
 
     # ------------------------------------------------------------------ state
+
+    @property
+    def revalidate(self) -> Revalidator:
+        """The `g r` / `r` flows (their module and the watcher's are imported on first use,
+        not at start-up)."""
+        if self._revalidate is None:
+            from xerotui.tui.revalidate import Revalidator
+
+            self._revalidate = Revalidator(self.app, self)
+        return self._revalidate
 
     @property
     def watcher(self) -> StatusWatcher | None:
@@ -116,6 +125,8 @@ class JobsStore:
             _ended, old = self._retire("Connection changed")
             if old is not None:  # (a switch retires it first, and waits for it to stop)
                 self.app.run_worker(old.aclose(), group="jobs", exit_on_error=False)
+            from xerotui.api.watch import StatusWatcher
+
             self._watcher = StatusWatcher(
                 session.client,
                 timeout=self.timeout,

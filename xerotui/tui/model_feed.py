@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 GROUP = "models-load"
 FULL_RELOAD_UP_TO = 500
 """Projects up to this size are reloaded whole on each periodic refresh (<= 5 requests)."""
+FREEZE_FROM = 5_000
+"""From this many models, a completed load moves what is alive out of the cyclic GC's scans
+(gc.freeze): the models live until the next load and hold no cycles, and at 100,000 models
+one full collection, walking them all, took ~190 ms in the middle of a keypress."""
 
 
 @dataclass(frozen=True)
@@ -257,7 +262,16 @@ class ModelFeed:
             self._failed(error, quiet=quiet)
             return
         self.loaded_once = True
+        self._freeze(len(session.inventory))
         self._track()
+
+    @staticmethod
+    def _freeze(models: int) -> None:
+        """After a big load: the young garbage collected, the rest frozen (see FREEZE_FROM).
+        The models of an earlier load are freed by reference counting all the same."""
+        if models >= FREEZE_FROM:
+            gc.collect(1)
+            gc.freeze()
 
     async def _refresh(self) -> None:
         session = self.session

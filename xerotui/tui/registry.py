@@ -25,11 +25,11 @@ from xerotui.tui.widgets.chat_endpoint_picker import ChatEndpointPicker
 from xerotui.tui.widgets.chat_input import ChatInput
 from xerotui.tui.widgets.chat_transcript import ChatTranscript
 from xerotui.tui.widgets.jobs_table import JobsTable
-from xerotui.tui.widgets.model_table import ModelTable
+from xerotui.tui.widgets.model_grid import ModelGrid
 
 SCREENS: tuple[tuple[str, type[DOMNode]], ...] = (
     ("Models (g l)", ModelsScreen),
-    ("Model table", ModelTable),
+    ("Model table", ModelGrid),
     ("Model detail (enter, g d)", ModelDetailScreen),
     ("Overview (g o)", OverviewScreen),
     ("Connection (g b)", ConnectionScreen),

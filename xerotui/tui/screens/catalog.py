@@ -57,6 +57,7 @@ class CatalogScreen(XeroScreen):
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="catalog.back"),
+        Binding("q", "back", "Back", id="catalog.q", show=False),
         Binding("s", "share", "Share", id="catalog.share"),
         Binding("n", "unshare", "Unshare", id="catalog.unshare"),
         Binding("o", "open", "Open detail", id="catalog.open"),

@@ -41,7 +41,7 @@ class HelpScreen(SafeDispatch, ModalScreen[None]):
         height: auto;
         padding: 0 1;
     }
-    HelpScreen .help-group {
+    HelpScreen .help-group, HelpScreen #help-notes {
         margin-bottom: 1;
     }
     """
@@ -56,6 +56,8 @@ class HelpScreen(SafeDispatch, ModalScreen[None]):
         self.beneath_title = getattr(beneath, "TITLE", None) or type(beneath).__name__
         self.groups = self._groups(beneath)
         self.chord_keys = chord_keys
+        self.notes = str(getattr(beneath, "HELP_TEXT", ""))
+        """More about the screen beneath than its keys say (the models filter's syntax)."""
 
     def _groups(self, beneath: Screen[object]) -> list[tuple[str, list[KeyRow]]]:
         """Live bindings (keymap applied) of the screen beneath, grouped by where they live."""
@@ -94,6 +96,8 @@ class HelpScreen(SafeDispatch, ModalScreen[None]):
                     for group in (everywhere, widget):
                         if group[1]:
                             yield Static(self._table(*group), classes="help-group")
+            if self.notes:
+                yield Static(Text(self.notes), id="help-notes")
             yield Static(self._chords(), classes="help-group")
             yield Static(
                 "[dim]ctrl+p: every action by name · keys can be changed in config.toml "

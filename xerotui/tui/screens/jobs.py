@@ -48,6 +48,7 @@ class JobsScreen(XeroScreen):
     BINDINGS = [
         Binding("c", "cancel", "Stop watching", id="jobs.cancel"),
         Binding("r", "revalidate", "Revalidate again", id="jobs.revalidate"),
+        Binding("q", "app.goto('models')", "Back to the models", id="jobs.q", show=False),
     ]
 
     def compose_body(self) -> ComposeResult:

@@ -1,30 +1,44 @@
-"""The models table (`g l`): page, filter, sort, wide columns, marks, refresh, copy."""
+"""The models table (`g l`): every matching model in one scrollable grid; filter (words and
+`field:value` terms), sort by any column, wide columns, marks, refresh, copy.
+
+The rows are the inventory's view (filter + sort) held by the ModelGrid, which draws only
+what is on screen (widgets/model_grid.py). This screen turns feed, jobs and key events into
+the grid's source, markers and flashes, and keeps the status line under it: it is updated
+without a layout pass (a cursor move repaints the two rows it touches and nothing else; a
+scroll adds the status line).
+"""
 
 from __future__ import annotations
-
-import time
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from xerotui.api.inventory import LoadProgress
+from xerotui.api.model_query import HELP, SYNTAX, Query, QueryError, parse
 from xerotui.api.schema import Model
 from xerotui.tui.model_feed import FeedUpdate
 from xerotui.tui.sanitize import one_line
 from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.widgets.filter_bar import FilterBar
-from xerotui.tui.widgets.model_table import COLUMNS, MARK, ModelTable, PageView
+from xerotui.tui.widgets.grid_layout import COLUMNS
+from xerotui.tui.widgets.grid_rows import MARK, WATCH
+from xerotui.tui.widgets.model_grid import ModelGrid
 from xerotui.tui.widgets.table_status import TableInfo, TableStatus
 
-FLASH_SECONDS = 3.0
 SPINNER_SECONDS = 0.5
 """Spinner frames of rows in progress: 2 a second keeps 5 rows spinning under 2 % of a core
-(each frame repaints their rows; benchmarks/bench_jobs.py)."""
-NARROW = 100
-"""Below this many columns the ID column folds away (the detail view and `y` still have it)."""
-LABELS = {c.key: c.label.lower() for c in COLUMNS}
+(each frame repaints only their lines; benchmarks/bench_jobs.py)."""
+LABELS = {c.key: c.label.lower() for c in COLUMNS} | {
+    "quantization": "quantization",
+    "parameters": "parameters",
+}
+NUMERIC = frozenset({"size", "context", "parameters", "created", "version"})
+"""Columns whose first sort is largest first."""
+FIELD_OF = {"size": "size_formatted", "context": "context_length",
+            "parameters": "parameter_count", "shared": "is_shared"}  # fmt: skip
+"""Column key -> the model field it shows (where they differ)."""
 
 
 class ModelsScreen(XeroScreen):
@@ -32,6 +46,8 @@ class ModelsScreen(XeroScreen):
 
     TITLE = "Models"
     MODE = "models"
+    HELP_TEXT = f"Filter (/): {HELP}"
+    """Shown by `?` under the keys."""
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="models.filter"),
         Binding("escape", "clear_filter", "Clear filter", id="models.clear_filter"),
@@ -40,8 +56,6 @@ class ModelsScreen(XeroScreen):
         Binding("w", "wide", "Wide", id="models.wide"),
         Binding("s", "sort_next", "Sort", id="models.sort"),
         Binding("S", "sort_reverse", "Reverse sort", id="models.sort_reverse", show=False),
-        Binding("left_square_bracket", "page(-1)", "Prev page", id="models.page_prev", show=False),
-        Binding("right_square_bracket", "page(1)", "Next page", id="models.page_next"),
         Binding("ctrl+r", "refresh", "Refresh", id="models.refresh"),
         Binding("e", "app.act('edit')", "Edit", id="models.edit"),
         Binding("d", "app.act('delete')", "Delete", id="models.delete"),
@@ -61,25 +75,24 @@ class ModelsScreen(XeroScreen):
     def __init__(self) -> None:
         super().__init__()
         self.query_text = ""
+        """What the filter bar holds."""
+        self.applied = Query()
+        """The filter in force (the last text that parsed: a bad one leaves it)."""
         self.sort = "created"
         self.descending = True
-        self.page = 0
         self.wide = self.host.settings.wide_columns
-        self.page_size = self.host.settings.page_size
         self.view: list[Model] = []
-        self.flash: dict[str, float] = {}
-        self.frame = 0
-        self._availability: tuple[int, int, bool, bool] | None = None
-        self.watched: frozenset[str] = frozenset()
-        """Models under watch as last drawn."""
+        self._availability: tuple[bool, bool] | None = None
+        self._drawn: list[Model] | None = None
+        """The inventory's model list the view was made from (a load replaces it)."""
 
     # ------------------------------------------------------------------ layout
 
     def compose_body(self) -> ComposeResult:
-        yield ModelTable(id="models")
-        yield FilterBar(
-            placeholder="filter: name, id, architecture, status, quantization", id="filter"
+        yield ModelGrid(
+            id="models", markers=(MARK, WATCH), wide=self.wide, spinner_seconds=SPINNER_SECONDS
         )
+        yield FilterBar(placeholder=f"filter: {SYNTAX}", id="filter")
         yield TableStatus(id="table-status")
 
     @property
@@ -88,8 +101,8 @@ class ModelsScreen(XeroScreen):
         return self.host.feed.progress
 
     @property
-    def table(self) -> ModelTable:
-        return self.query_one(ModelTable)
+    def table(self) -> ModelGrid:
+        return self.query_one(ModelGrid)
 
     @property
     def marks(self) -> set[str]:
@@ -102,173 +115,134 @@ class ModelsScreen(XeroScreen):
         self.host.session_changed.subscribe(self, self._on_session_changed)
         self.host.feed.changed.subscribe(self, self._on_inventory)
         self.host.jobs.changed.subscribe(self, self._on_jobs)
-        self.set_interval(SPINNER_SECONDS, self._tick, name="models-spinner")
+        # "rows x-y of N" follows a scroll in the same frame (a RangeChanged message would
+        # arrive after it: the status line one frame behind the rows).
+        self.watch(self.table, "scroll_y", self._scrolled, init=False)
         if self.host.session is None:
             return  # under the first-run screen until there is a connection
         if self.session.inventory.models:  # the first page (or more) is here: draw it now
             self.recompute()
-        self.host.feed.ensure_loaded()
+        self._on_jobs(None)
+        # The rest of the pages (and the watch of models in progress) once the first frame
+        # is out: their requests and imports would otherwise go before it.
+        self.call_after_refresh(self.host.feed.ensure_loaded)
 
     def _on_session_changed(self, _: object) -> None:
-        self.flash.clear()
-        self.recompute()
+        self.recompute(row=0)
 
     def _on_inventory(self, update: FeedUpdate) -> None:
         """The feed loaded pages, refreshed, or a screen updated a model: redraw."""
-        self._flash(update.changed)
-        if update.progress is None or update.removed or len(self.view) < self.page_size:
-            self.recompute(keep=self.table.highlighted_id)
-        else:
-            self.show_status()  # more pages arrive behind a full first page
+        if update.changed:
+            self.table.flash(update.changed)
+        same = self.session.inventory.models is self._drawn
+        if same and update.progress is not None and not (update.removed or update.updated):
+            self.show_status()  # pages arrive behind the first one: only the count moves
+            return
+        self.recompute(keep=self.table.highlighted_id)
 
     def _on_jobs(self, _: object) -> None:
-        """A watch started or ended: redraw the `⟳` markers (statuses come via the feed)."""
-        if self.host.jobs.watched_ids() != self.watched and self.host.session is not None:
-            self.render_page(keep=self.table.highlighted_id)
-
-    def on_resize(self) -> None:
-        if self.host.session is not None:
-            self.render_page()
-
-    # ------------------------------------------------------------------ loading
-
-    def _flash(self, changed: dict[str, str]) -> None:
-        if not changed:
-            return
-        until = time.monotonic() + FLASH_SECONDS
-        self.flash.update(dict.fromkeys(changed, until))
-        self.set_timer(FLASH_SECONDS + 0.05, self._expire_flash)
-
-    def _expire_flash(self) -> None:
-        now = time.monotonic()
-        self.flash = {mid: t for mid, t in self.flash.items() if t > now}
-        self.render_page(keep=self.table.highlighted_id)
-
-    def _tick(self) -> None:
-        """A spinner frame for the rows in progress, while the table can be seen."""
-        if self.is_current and self.table.animating and self.app.animation_level != "none":
-            self.frame += 1
-            self.table.tick(self.frame)
+        """A watch started or ended: the `⟳` markers (statuses come via the feed)."""
+        self.table.set_marker(WATCH.name, self.host.jobs.watched_ids())
 
     # ------------------------------------------------------------------ view
 
-    def recompute(self, keep: str | None = None) -> None:
-        """Filter and sort the whole inventory, then draw the page holding `keep`."""
+    def recompute(self, keep: str | None = None, *, row: int | None = None) -> None:
+        """Filter and sort the whole inventory; the cursor stays on `keep` if it is still
+        shown, else goes to `row` (None: the same index)."""
+        if self.host.session is None:
+            return
         inventory = self.session.inventory
-        self.view = inventory.view(self.query_text, self.sort, self.descending)
-        if keep is not None:
-            for index, model in enumerate(self.view):
-                if model.id == keep:
-                    self.page = index // self.page_size
-                    break
-            else:
-                self.page = min(self.page, self.last_page)
-        else:
-            self.page = 0
-        self.render_page(keep=keep)
-
-    @property
-    def last_page(self) -> int:
-        return max(0, (len(self.view) - 1) // self.page_size)
-
-    def render_page(self, keep: str | None = None) -> None:
+        self.view = inventory.view(self.applied, self.sort, self.descending)
+        self._drawn = inventory.models
         table = self.table
-        row = table.cursor_row
-        start = self.page * self.page_size
-        rows = self.view[start : start + self.page_size]
-        width = self.size.width
-        show_id = width >= NARROW
-        full_ids = width >= (210 if self.wide else 136)
-        name_width = None
-        self.watched = self.host.jobs.watched_ids()
-        if not self.wide:
-            name_width = ModelTable.name_width_for(width, rows, show_id=show_id, full_ids=full_ids)
-        table.show_page(
-            PageView(
-                models=rows,
-                marks=self.marks,
-                wide=self.wide,
-                full_ids=full_ids,
-                show_id=show_id,
-                name_width=name_width,
-                flash=self.flash,
-                sort=self.sort,
-                descending=self.descending,
-                frame=self.frame if self.app.animation_level != "none" else None,
-                watched=self.watched,
-            )
-        )
-        target = table.row_of(keep) if keep else None
-        if target is None:
-            target = min(max(row, 0), max(len(rows) - 1, 0))
-        if rows:
-            table.move_cursor(row=target, animate=False)
-        else:  # no visible row: chords such as `g d` must not act on a hidden model
-            self.host.feed.select(None)
+        table.set_marker(MARK.name, self.marks)
+        table.set_sort(self.sort, self.descending)
+        table.set_source(self.view, keep=keep, row=row)
         self.show_status()
 
     def show_status(self) -> None:
-        start = self.page * self.page_size
-        total = len(self.session.inventory)
         loading = self.progress
+        rows = self.table.visible_rows
         self.query_one(TableStatus).show(
             TableInfo(
-                first=start + 1 if self.view else 0,
-                last=min(start + self.page_size, len(self.view)),
+                first=rows.start + 1 if rows else 0,
+                last=rows.stop if rows else 0,
                 matching=len(self.view),
-                total=loading.total if loading else total,
-                page=self.page,
-                pages=self.last_page + 1,
-                query=self.query_text,
+                total=len(self.session.inventory),
+                query=self.applied.text,
                 sort_label=LABELS.get(self.sort, self.sort),
                 descending=self.descending,
                 marked=len(self.marks),
                 loaded=loading.loaded if loading else None,
+                expected=loading.total if loading else None,
             )
         )
-        # The footer is rebuilt on refresh_bindings (10-15 ms): only when a key's
-        # availability (check_action) can have changed.
-        availability = (self.page, self.last_page, bool(self.view), bool(self.query_text))
+        # The footer is rebuilt on refresh_bindings: only when a key's availability
+        # (check_action) can have changed.
+        availability = (bool(self.view), bool(self.query_text))
         if availability != self._availability:
             self._availability = availability
             self.refresh_bindings()
 
-    # ------------------------------------------------------------------ events
+    # ------------------------------------------------------------------ grid events
 
-    @on(DataTable.RowHighlighted, "#models")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.host.feed.select(event.row_key.value)
+    @on(ModelGrid.Highlighted, "#models")
+    def _highlighted(self, event: ModelGrid.Highlighted) -> None:
+        self.host.feed.select(event.model_id)
 
-    @on(ModelTable.BadValue)
-    def _bad_value(self, event: ModelTable.BadValue) -> None:
+    @on(ModelGrid.RangeChanged, "#models")
+    def _range_changed(self) -> None:
+        """The rows on screen changed (a resize, a new source): the status line."""
+        if self.host.session is not None:
+            self.show_status()
+
+    def _scrolled(self) -> None:
+        if self.host.session is not None:
+            self.show_status()
+
+    @on(ModelGrid.Selected, "#models")
+    def _selected(self, event: ModelGrid.Selected) -> None:
+        self.host.open_detail(event.model_id)
+
+    @on(ModelGrid.SortRequested, "#models")
+    def _header(self, event: ModelGrid.SortRequested) -> None:
+        self.sort_by(event.column, toggle=True)
+
+    @on(ModelGrid.CellProblem, "#models")
+    def _bad_value(self, event: ModelGrid.CellProblem) -> None:
         """Once per model and field: the rest of the table is drawn, this cell shows `?`."""
-        model = self.session.inventory.get(event.model_id)
-        name = one_line(model.name if model and model.name else event.model_id, limit=60)
-        value = one_line(repr(event.value), limit=60)
-        self.notify(
-            f"{name}: its {event.field} ({value}) cannot be shown, so it reads `?`. "
-            "The server sent a value out of range.",
-            title="Unexpected value",
-            severity="warning",
-            timeout=8,
-            markup=False,
-        )
+        problem = event.problem
+        model = self.session.inventory.get(problem.model_id)
+        name = one_line(model.name if model and model.name else problem.model_id, limit=60)
+        field = FIELD_OF.get(problem.field, problem.field)
+        if model is None or field not in type(model).model_fields:
+            text = f"{name}: a row could not be drawn ({one_line(problem.detail, limit=120)})."
+        else:
+            value = one_line(repr(getattr(model, field, None)), limit=60)
+            text = (
+                f"{name}: its {field} ({value}) cannot be shown, so it reads `?`. "
+                "The server sent a value out of range."
+            )
+        self.notify(text, title="Unexpected value", severity="warning", timeout=8, markup=False)
 
-    @on(DataTable.RowSelected, "#models")
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.host.open_detail(event.row_key.value)
-
-    @on(DataTable.HeaderSelected, "#models")
-    def _header(self, event: DataTable.HeaderSelected) -> None:
-        key = event.column_key.value
-        if key and key != MARK:
-            self.sort_by(key, toggle=True)
+    # ------------------------------------------------------------------ filter
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
-        self.recompute(keep=self.table.highlighted_id)
+        bar = self.query_one(FilterBar)
+        try:
+            query = parse(event.value)
+        except QueryError as error:  # the table keeps the last filter that parsed
+            bar.show_problem(str(error))
+            self.show_status()
+            return
+        bar.show_problem(None)
+        if query != self.applied:
+            self.applied = query
+            self.recompute(keep=self.table.highlighted_id, row=0)
+        else:
+            self.show_status()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
@@ -280,9 +254,6 @@ class ModelsScreen(XeroScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":  # shown only while there is a filter to clear
             return self.query_one(FilterBar).active
-        if action == "page" and parameters:
-            target = self.page + int(str(parameters[0]))
-            return 0 <= target <= self.last_page  # hidden where there is no such page
         if action == "revalidate":  # the marks, else a visible row
             return True if self.marks or self.table.highlighted_id else None
         if action in {"mark", "copy_id", "copy_curl", "versions"}:  # need a visible row
@@ -297,12 +268,14 @@ class ModelsScreen(XeroScreen):
         self.set_focus(self.table)
 
     def action_mark(self) -> None:
-        model_id = self.table.highlighted_id
+        table = self.table
+        model_id = table.highlighted_id
         if model_id is None:
             return
         self.host.feed.toggle_mark(model_id)
-        self.render_page(keep=model_id)
-        self.table.action_cursor_down()
+        table.set_marker(MARK.name, self.marks)
+        table.move_cursor(table.cursor_row + 1)
+        self.show_status()
 
     def action_mark_all(self) -> None:
         ids = {m.id for m in self.view}
@@ -311,39 +284,41 @@ class ModelsScreen(XeroScreen):
             self.notify(f"Unmarked {len(ids):,} models")
         else:
             self.marks.update(ids)
-            scope = f" matching “{self.query_text}”" if self.query_text else ""
-            self.notify(f"Marked {len(ids):,} models{scope}")
-        self.render_page(keep=self.table.highlighted_id)
+            text = self.applied.text
+            scope = f" matching “{one_line(text, limit=60)}”" if text else ""
+            self.notify(f"Marked {len(ids):,} models{scope}", markup=False)
+        self.table.set_marker(MARK.name, self.marks)
+        self.show_status()
 
     def action_wide(self) -> None:
         self.wide = not self.wide
-        self.render_page(keep=self.table.highlighted_id)
+        self.table.set_wide(self.wide)
+        if self.wide:  # show what `w` added (Name stays frozen; ← → scroll the columns)
+            self.table.reveal_wide()
         self.host.save_settings(wide_columns=self.wide)
 
-    def visible_columns(self) -> list[str]:
-        return [c.key for c in ModelTable.columns_for(self.wide, self.size.width >= NARROW)]
+    def sort_columns(self) -> list[str]:
+        """What `s` cycles through: the columns on screen, then created (the server's
+        order) when it is not among them."""
+        layout = self.table.layout_now
+        keys = layout.keys if layout else [c.key for c in COLUMNS if not c.wide]
+        return keys if "created" in keys else [*keys, "created"]
 
     def sort_by(self, key: str, *, toggle: bool = False, descending: bool | None = None) -> None:
         if toggle and key == self.sort:
             self.descending = not self.descending
         else:
             self.sort = key
-            numeric = key in {"size", "context", "parameters", "created", "version"}
-            self.descending = numeric if descending is None else descending
+            self.descending = (key in NUMERIC) if descending is None else descending
         self.recompute(keep=self.table.highlighted_id)
 
     def action_sort_next(self) -> None:
-        columns = self.visible_columns()
+        columns = self.sort_columns()
         index = columns.index(self.sort) if self.sort in columns else -1
         self.sort_by(columns[(index + 1) % len(columns)])
 
     def action_sort_reverse(self) -> None:
         self.sort_by(self.sort, toggle=True)
-
-    def action_page(self, step: int) -> None:
-        self.page = min(max(0, self.page + int(step)), self.last_page)
-        self.render_page()
-        self.table.move_cursor(row=0, animate=False)
 
     def action_refresh(self) -> None:
         self.host.feed.load()

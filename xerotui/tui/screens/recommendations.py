@@ -52,6 +52,7 @@ class RecommendationsScreen(XeroScreen):
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="rec.back"),
+        Binding("q", "back", "Back", id="rec.q", show=False),
         Binding("slash", "workspace", "Workspace", id="rec.workspace"),
     ]
 

@@ -49,6 +49,7 @@ class VersionsScreen(XeroScreen):
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="versions.back"),
+        Binding("q", "back", "Back", id="versions.q", show=False),
         Binding("c", "create", "New version", id="versions.create"),
         Binding("p", "promote", "Promote", id="versions.promote"),
         Binding("b", "rollback", "Roll back", id="versions.rollback"),

@@ -1,4 +1,9 @@
-"""The line under the model table: rows x-y of N, more-results hint, filter, sort, marks, load."""
+"""The line under the model table: rows x-y of N, filter, sort, marks, and the load's progress.
+
+It is redrawn on every scroll of the table, so it costs one line and no layout pass: the
+rows text is a fixed-width Static updated with `layout=False`; the progress bar and the hint
+(auto width) change, with a layout, only when the load starts or ends.
+"""
 
 from __future__ import annotations
 
@@ -16,17 +21,19 @@ from xerotui.tui.sanitize import one_line
 @dataclass(frozen=True)
 class TableInfo:
     first: int
+    """1-based number of the first row on screen (0: none)."""
     last: int
     matching: int
+    """Rows in the table (the models matching the filter)."""
     total: int
-    page: int
-    pages: int
+    """Models loaded."""
     query: str = ""
     sort_label: str = ""
     descending: bool = True
     marked: int = 0
     loaded: int | None = None
-    """While pages are still arriving: how many models have arrived of `total`."""
+    """While pages are still arriving: how many models have arrived of `expected`."""
+    expected: int | None = None
 
 
 class TableStatus(SafeDispatch, Horizontal):
@@ -53,39 +60,40 @@ class TableStatus(SafeDispatch, Horizontal):
     }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: tuple[Text, str] | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="rows")
         yield ProgressBar(id="load-progress", show_eta=False, show_percentage=True)
         yield Static(id="hint")
 
+    def on_mount(self) -> None:
+        self.query_one("#load-progress").display = False
+
     def show(self, info: TableInfo) -> None:
         rows = Text()
-        loading = info.loaded is not None and info.loaded < info.total
-        if loading and not info.query:
-            rows.append(f"rows {info.first:,}-{info.last:,} of {info.total:,}", style="bold")
-        elif info.matching:
+        if info.matching:
             rows.append(f"rows {info.first:,}-{info.last:,} of {info.matching:,}", style="bold")
         else:
             rows.append("no rows", style="bold")
         if info.query:
             rows.append(f" matching “{one_line(info.query, limit=60)}”", style="yellow")
             rows.append(f" ({info.total:,} in all)", style="dim")
-        if info.pages > 1:
-            rows.append(f" · page {info.page + 1}/{info.pages}", style="dim")
         rows.append(f" · sort {info.sort_label} {'▼' if info.descending else '▲'}", style="dim")
         if info.marked:
             rows.append(f" · {info.marked:,} marked", style="bold magenta")
-        self.query_one("#rows", Static).update(rows)
-
+        loading = info.loaded is not None and info.expected is not None
+        hint = f"loading {info.loaded:,}/{info.expected:,}" if loading else ""
+        if self._shown is not None and self._shown == (rows, hint):
+            return
+        previous_hint = self._shown[1] if self._shown else ""
+        self._shown = (rows, hint)
+        self.query_one("#rows", Static).update(rows, layout=False)
         bar = self.query_one("#load-progress", ProgressBar)
-        bar.display = loading
         if loading:
-            bar.update(total=info.total, progress=info.loaded or 0)
-
-        hint = Text()
-        if loading:
-            hint.append(f"loading {info.loaded:,}/{info.total:,}", style="yellow")
-        elif info.last < info.matching:
-            nxt = min(info.last + (info.last - info.first + 1), info.matching)
-            hint.append(f"more results: ] for rows {info.last + 1:,}-{nxt:,}", style="italic")
-        self.query_one("#hint", Static).update(hint)
+            bar.update(total=info.expected, progress=info.loaded or 0)
+        if hint != previous_hint:  # the load started or ended, or moved on: a layout
+            bar.display = loading
+            self.query_one("#hint", Static).update(Text(hint, style="yellow"))

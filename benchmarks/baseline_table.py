@@ -1,4 +1,5 @@
-"""ModelTable: one page of models as rows. Presentational: it is given models, never fetches."""
+"""ModelTable: one page of models as rows — the DataTable-based table the models screen had
+before the ModelGrid (issue 11), kept as the baseline of the benchmarks (baseline_screen.py)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ from xerotui.tui.format import (
     status_text,
     yes_no,
 )
-from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.sanitize import one_line
 
 
@@ -87,7 +87,7 @@ class PageView:
     """Models under watch (a revalidation the user started): `⟳` in the mark column."""
 
 
-class ModelTable(SafeDispatch, DataTable[Text | str]):
+class ModelTable(DataTable[Text | str]):
     """Rows keyed by model id; a mark column; status coloured; sort arrow on the header.
 
     Every value is shown defensively: server text is sanitised and never read as markup, and

@@ -1,4 +1,4 @@
-"""Paging, whole-project sort/filter and background load progress on 293 models.
+"""One scrollable view of 293 models: keys, whole-project sort/filter, background load progress.
 
 `big_sandbox` is shared by the whole session and never reset: these tests only read it.
 """
@@ -24,7 +24,7 @@ FILTER_FIELDS = ("name", "id", "architecture", "status", "quantization")
 
 
 def row_ids(screen: ModelsScreen) -> list[str]:
-    return [str(row.key.value) for row in screen.table.ordered_rows]
+    return [m.id for m in screen.table.models]
 
 
 def plain(screen: ModelsScreen, selector: str) -> str:
@@ -38,79 +38,68 @@ def models_screen(app: XeroApp) -> ModelsScreen:
     return screen
 
 
-def page_keys_enabled(app: XeroApp) -> tuple[bool, bool]:
-    """(`[` enabled, `]` enabled) as the footer sees them."""
-    bindings = app.screen.active_bindings
-    keys = ("left_square_bracket", "right_square_bracket")
-    prev, nxt = (key in bindings and bindings[key].enabled for key in keys)
-    return prev, nxt
+def rows_on_screen(screen: ModelsScreen) -> range:
+    return screen.table.visible_rows
 
 
-async def test_first_page_status_line_and_more_results_hint(big_sandbox: SandboxInfo) -> None:
+async def test_one_view_of_every_model_and_the_status_line_says_which_rows_show(
+    big_sandbox: SandboxInfo,
+) -> None:
     truth = await server_models(big_sandbox)
     assert len(truth) == TOTAL
     app = build_app(big_sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = models_screen(app)
-        assert row_ids(screen) == [m["id"] for m in truth[:100]]
-        rows = plain(screen, "#rows")
-        assert rows.startswith("rows 1-100 of 293 · page 1/3")
-        assert plain(screen, "#hint") == "more results: ] for rows 101-200"
+        assert row_ids(screen) == [m["id"] for m in truth]  # no pages: all 293 in one view
+        shown = rows_on_screen(screen)
+        assert (shown.start, len(shown)) == (0, screen.table.page_rows)
+        assert plain(screen, "#rows") == f"rows 1-{len(shown)} of 293 · sort created ▼"
+        assert plain(screen, "#hint") == ""
         assert screen.query_one("#load-progress", ProgressBar).display is False
+        # no page keys any more: pagedown and half pages move through the one view
+        assert "right_square_bracket" not in app.screen.active_bindings
     assert not app.unexpected_errors
 
 
-async def test_brackets_page_forward_and_back_and_stop_at_the_ends(
-    big_sandbox: SandboxInfo,
-) -> None:
+async def test_vim_and_k9s_keys_move_through_every_model(big_sandbox: SandboxInfo) -> None:
     truth = await server_models(big_sandbox)
     ids = [m["id"] for m in truth]
     app = build_app(big_sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = models_screen(app)
-        # page 1: `[` disabled, `]` enabled
-        assert screen.check_action("page", (-1,)) is False  # hidden: no page before the first
-        assert screen.check_action("page", (1,)) is True
-        assert page_keys_enabled(app) == (False, True)
-        await pilot.press("left_square_bracket")  # disabled: nothing happens
-        assert screen.page == 0
-        assert row_ids(screen) == ids[:100]
-
-        await pilot.press("right_square_bracket")
-        assert screen.page == 1
-        assert row_ids(screen) == ids[100:200]
-        assert plain(screen, "#rows").startswith("rows 101-200 of 293 · page 2/3")
-        assert plain(screen, "#hint") == "more results: ] for rows 201-293"
-        assert screen.table.highlighted_id == ids[100]  # cursor at the top of the new page
-        assert page_keys_enabled(app) == (True, True)
-
-        await pilot.press("right_square_bracket")
-        assert screen.page == 2
-        assert row_ids(screen) == ids[200:]
-        assert len(row_ids(screen)) == 93
-        assert plain(screen, "#rows").startswith("rows 201-293 of 293 · page 3/3")
-        assert plain(screen, "#hint") == ""  # nothing more to show
-        # last page: `]` disabled
-        assert screen.check_action("page", (1,)) is False  # hidden on the last page
-        assert screen.check_action("page", (-1,)) is True
-        assert page_keys_enabled(app) == (True, False)
-        await pilot.press("right_square_bracket")
-        assert screen.page == 2
-        assert row_ids(screen) == ids[200:]
-
-        await pilot.press("left_square_bracket")
-        assert screen.page == 1
-        assert row_ids(screen) == ids[100:200]
-        await pilot.press("left_square_bracket")
-        assert screen.page == 0
-        assert row_ids(screen) == ids[:100]
-        assert plain(screen, "#rows").startswith("rows 1-100 of 293")
+        table = screen.table
+        page = table.page_rows
+        await pilot.press("j", "j", "k")
+        assert table.cursor_row == 1
+        assert app.feed.highlighted == ids[1]
+        await pilot.press("ctrl+d")  # half a page down, the cursor keeps its place on screen
+        assert table.cursor_row == 1 + page // 2
+        await pilot.press("ctrl+u")
+        assert table.cursor_row == 1
+        await pilot.press("pagedown")
+        assert table.cursor_row == 1 + page
+        assert rows_on_screen(screen).start == page
+        assert plain(screen, "#rows").startswith(f"rows {page + 1}-{2 * page} of 293")
+        await pilot.press("G")  # the bottom
+        assert table.cursor_row == TOTAL - 1
+        assert app.feed.highlighted == ids[-1]
+        assert plain(screen, "#rows").startswith(f"rows {TOTAL - page + 1}-293 of 293")
+        await pilot.press("j")  # nothing below the last row
+        assert table.cursor_row == TOTAL - 1
+        await pilot.press("g", "g")  # the chord `g g`: the top
+        assert table.cursor_row == 0
+        assert app.feed.highlighted == ids[0]
+        assert plain(screen, "#rows").startswith(f"rows 1-{page} of 293")
+        await pilot.press("end", "home")
+        assert table.cursor_row == 0
     assert not app.unexpected_errors
 
 
-async def test_sort_by_name_covers_all_293_models(big_sandbox: SandboxInfo) -> None:
+async def test_sort_by_name_covers_all_293_models_and_goes_back_to_created(
+    big_sandbox: SandboxInfo,
+) -> None:
     truth = await server_models(big_sandbox)
     by_name = [m["id"] for m in sorted(truth, key=lambda m: (m["name"].lower(), m["id"]))]
     app = build_app(big_sandbox)
@@ -119,17 +108,25 @@ async def test_sort_by_name_covers_all_293_models(big_sandbox: SandboxInfo) -> N
         screen = models_screen(app)
         await pilot.press("s", "s")  # sort by id, then by name (ascending)
         assert (screen.sort, screen.descending) == ("name", False)
-        assert [m.id for m in screen.view] == by_name
-        # the sort keeps the cursor on its model; go back to the first page to see the top
-        while screen.page > 0:
-            await pilot.press("left_square_bracket")
-        assert row_ids(screen) == by_name[:100]
-        assert row_ids(screen)[0] == by_name[0]
-        await pilot.press("right_square_bracket", "right_square_bracket")
-        assert row_ids(screen) == by_name[200:]
-        assert plain(screen, "#rows").startswith("rows 201-293 of 293 · page 3/3 · sort name ▲")
+        assert row_ids(screen) == by_name
+        await pilot.press("g", "g")
+        assert screen.table.highlighted_id == by_name[0]
+        await pilot.press("G")
+        assert screen.table.highlighted_id == by_name[-1]
+        assert plain(screen, "#rows").endswith("of 293 · sort name ▲")
         await pilot.press("S")  # reverse: the whole project, largest name first
-        assert [m.id for m in screen.view] == by_name[::-1]
+        assert row_ids(screen) == by_name[::-1]
+        # `s` goes on through the visible columns, then back to created (the server's order)
+        seen = []
+        while screen.sort != "created":
+            await pilot.press("s")
+            seen.append(screen.sort)
+        assert seen == ["format", "size", "status", "version", "shared", "created"]
+        assert screen.descending is True
+        assert row_ids(screen) == [m["id"] for m in truth]
+        assert plain(screen, "#rows").endswith("· sort created ▼")
+        await pilot.press("s")  # and round again
+        assert screen.sort == "id"
     assert not app.unexpected_errors
 
 
@@ -151,10 +148,10 @@ async def type_filter(pilot: Pilot[None], screen: ModelsScreen, text: str) -> No
     assert screen.table.has_focus
 
 
-async def test_filter_finds_models_that_are_only_on_later_pages(big_sandbox: SandboxInfo) -> None:
+async def test_filter_finds_models_far_down_the_list(big_sandbox: SandboxInfo) -> None:
     truth = await server_models(big_sandbox)
     first_page = {m["id"] for m in truth[:100]}
-    # the last model of all, by id: one match, on page 3
+    # the last model of all, by id: one match, far below the first screen
     last_id = truth[-1]["id"]
     assert matching(truth, last_id) == [last_id]
     # the needle (a name, status or architecture of a later-page model) with the most
@@ -178,7 +175,8 @@ async def test_filter_finds_models_that_are_only_on_later_pages(big_sandbox: San
         await pilot.press("escape")  # clear: all 293 again, the cursor stays on its model
         assert len(screen.view) == 293
         assert screen.table.highlighted_id == last_id
-        assert row_ids(screen) == [m["id"] for m in truth[200:]]
+        assert screen.table.cursor_row == 292
+        assert 292 in rows_on_screen(screen)  # scrolled to it
         await type_filter(pilot, screen, needle)
         assert row_ids(screen) == expected
         count = len(expected)
@@ -217,7 +215,8 @@ async def test_pages_load_in_the_background_with_visible_progress(
         assert app.session.inventory.complete is False
         assert len(app.session.inventory) == 100
         assert len(row_ids(screen)) == 100  # the first page is already on screen
-        assert plain(screen, "#rows").startswith("rows 1-100 of 293")
+        page = screen.table.page_rows
+        assert plain(screen, "#rows").startswith(f"rows 1-{page} of 100 · sort")
         assert plain(screen, "#hint") == "loading 100/293"
         bar = screen.query_one("#load-progress", ProgressBar)
         assert bar.display is True
@@ -231,8 +230,9 @@ async def test_pages_load_in_the_background_with_visible_progress(
         assert len(inventory) == TOTAL
         assert len({m.id for m in inventory.models}) == TOTAL
         assert bar.display is False
-        assert plain(screen, "#hint") == "more results: ] for rows 101-200"
-        assert plain(screen, "#rows").startswith("rows 1-100 of 293")
+        assert plain(screen, "#hint") == ""
+        assert plain(screen, "#rows").startswith(f"rows 1-{page} of 293")
+        assert len(row_ids(screen)) == TOTAL
     assert not app.unexpected_errors
 
 
