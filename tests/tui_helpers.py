@@ -10,6 +10,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Button
 
 from xerotui.api.requestlog import RequestLog
 from xerotui.config.settings import Settings
@@ -77,6 +78,18 @@ async def wait_until(
             return
         await pilot.pause(0.05)
     raise AssertionError(f"timed out waiting for {what or condition}")
+
+
+async def click_button(pilot: Pilot[Any], selector: str) -> None:
+    """Click the button once it takes clicks: a Button ignores a click while it still
+    shows the previous one (its ``-active`` effect) or while it is disabled."""
+    button = pilot.app.screen.query_one(selector, Button)
+    await wait_until(
+        pilot,
+        lambda: not button.has_class("-active") and not button.disabled,
+        what=f"{selector} to take clicks",
+    )
+    await pilot.click(selector)
 
 
 async def server_models(info: SandboxInfo) -> list[dict[str, Any]]:

@@ -204,4 +204,4 @@ async def test_chat_slug_opens_the_pane_with_the_flags_preset(make_app: MakeApp)
         await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: isinstance(app.screen, ChatOptionsScreen), what="panel")
         values = app.screen.values()  # type: ignore[attr-defined]
-        assert (values["seed"], values["temperature"], values["show_usage"]) == ("7", "0.5", True)
+        assert (values["seed"], values["temperature"], values["show_usage"]) == (7, 0.5, True)

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_conn_helpers import dead_base_url, fields, text_of
-from tui_helpers import MakeApp, current_screen, server_models, settle, wait_until
+from tui_helpers import MakeApp, click_button, current_screen, server_models, settle, wait_until
 from tui_probe import toasts
 
 from xerotui.api.masking import mask_key
@@ -341,7 +341,7 @@ async def test_a_opens_the_add_profile_modal_which_tests_before_saving(
         assert app.session.profile == "test"
 
         modal.query_one("#pf-key", Input).value = sandbox.admin_api_key
-        await pilot.click("#pf-save")
+        await click_button(pilot, "#pf-save")
         await wait_until(
             pilot, lambda: isinstance(app.screen, ModelsScreen), what="the switch to the profile"
         )

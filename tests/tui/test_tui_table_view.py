@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 from tui_helpers import MakeApp, current_screen, server_models, settle, wait_until
 from tui_probe import grid_ids, highlight, widget_lines, widget_text
@@ -209,9 +210,17 @@ async def test_q_goes_back_from_screens_that_cannot_lose_work(
         await settle(pilot)
         models = models_screen(pilot)
         await highlight(pilot, model_id)
-        for keys, kind in (("v", VersionsScreen), (("g", "c"), CatalogScreen)):
+        screens: tuple[tuple[tuple[str, ...], type[Screen[Any]]], ...] = (
+            (("v",), VersionsScreen),
+            (("g", "c"), CatalogScreen),
+        )
+        for keys, kind in screens:
             await pilot.press(*keys)
-            await wait_until(pilot, lambda k=kind: isinstance(app.screen, k), what=kind.__name__)
+
+            def shown(kind: type[Screen[Any]] = kind) -> bool:
+                return isinstance(app.screen, kind)
+
+            await wait_until(pilot, shown, what=kind.__name__)
             await settle(pilot)
             await pilot.press("q")
             await settle(pilot)

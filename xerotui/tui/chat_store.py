@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
