@@ -63,7 +63,9 @@ async def revalidate_row(pilot: Pilot[Any], model_id: str) -> Watch:
     assert isinstance(app, XeroApp)
     await highlight(pilot, model_id)
     await pilot.press("r")
-    await wait_until(pilot, lambda: app.jobs.get(model_id) is not None, what="the watch")
+    await wait_until(
+        pilot, lambda: app.jobs.get(model_id) is not None, seconds=BOUND, what="the watch"
+    )
     watch = app.jobs.get(model_id)
     assert watch is not None
     return watch
