@@ -39,16 +39,16 @@ import asyncio
 import contextlib
 import ctypes
 import gc
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any, cast
 
-from baseline_table import ModelTable, PageView
+from bench_frames import Frames
 from bench_util import (
     PYTHON,
     QUIET_CORES,
@@ -60,254 +60,16 @@ from bench_util import (
     sandbox,
     wait_quiet_async,
 )
-from textual.app import App, ComposeResult
-from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Static
+from grid_hosts import PAGE, FastHost, GridHost, Host, TableHost, cells
 
 from xerotui.api.inventory import ModelInventory
 from xerotui.api.requestlog import RequestLog
 from xerotui.api.schema import Model
-from xerotui.tui.widgets.grid_layout import COLUMNS
-from xerotui.tui.widgets.grid_rows import CELLS
-from xerotui.tui.widgets.model_grid import ModelGrid
 
 SIZE = (120, 40)
-PAGE = 100
 WIDGETS = ("table", "grid", "fast")
 QUERIES = ("qwen", "llama-3", "validating", "gguf", "e", "no-such-model-zzz")
 TARGETS = {"down": 8.0, "pagedown": 16.0, "paint": 8.0, "filter": 30.0}
-FRAME_METHODS = ("_on_timer_update", "_compositor_refresh")
-
-
-# ---------------------------------------------------------------------- host apps
-
-
-class Host(App[None]):
-    """The widget under test and a status line; `state()` is what a frame must show."""
-
-    CSS = "#status { height: 1; }"
-
-    def __init__(self, inventory: ModelInventory) -> None:
-        super().__init__()
-        self.inventory = inventory
-        self.query_text = ""
-
-    def compose(self) -> ComposeResult:
-        yield self.body()
-        yield Static(id="status")
-
-    def body(self) -> Widget:
-        raise NotImplementedError
-
-    def state(self) -> Hashable:
-        raise NotImplementedError
-
-    async def filter(self, query: str) -> None:
-        raise NotImplementedError
-
-    def status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text, layout=False)  # one line, fixed
-
-
-class TableHost(Host):
-    """ModelTable as ModelsScreen drives it (render_page with PageView; `]` next page)."""
-
-    BINDINGS = [("right_square_bracket", "next_page")]
-
-    def __init__(self, inventory: ModelInventory) -> None:
-        super().__init__(inventory)
-        self.view = inventory.view()
-        self.page = 0
-
-    def body(self) -> Widget:
-        return ModelTable(id="models")
-
-    @property
-    def table(self) -> ModelTable:
-        return self.query_one(ModelTable)
-
-    def on_mount(self) -> None:
-        self.show()
-        self.table.focus()
-
-    def show(self) -> None:
-        rows = self.view[self.page * PAGE : (self.page + 1) * PAGE]
-        width = self.size.width
-        name_width = ModelTable.name_width_for(width, rows, show_id=width >= 100, full_ids=False)
-        self.table.show_page(PageView(models=rows, show_id=width >= 100, name_width=name_width))
-        if rows:
-            self.table.move_cursor(row=0, animate=False)
-        first = self.page * PAGE
-        self.status(f"rows {first + 1:,}-{first + len(rows):,} of {len(self.view):,}")
-
-    def action_next_page(self) -> None:
-        self.page = min(self.page + 1, max(0, (len(self.view) - 1) // PAGE))
-        self.show()
-
-    async def filter(self, query: str) -> None:
-        self.query_text = query
-        self.view = self.inventory.view(query)
-        self.page = 0
-        self.show()
-
-    def state(self) -> Hashable:
-        table = self.table
-        return (self.query_text, self.page, table.cursor_row, round(table.scroll_y))
-
-
-class GridHost(Host):
-    def body(self) -> Widget:
-        return ModelGrid(id="models", spinner_seconds=None)
-
-    @property
-    def grid(self) -> ModelGrid:
-        return self.query_one(ModelGrid)
-
-    def on_mount(self) -> None:
-        self.grid.set_source(self.inventory.view())
-        self.grid.focus()
-
-    def on_model_grid_range_changed(self, event: ModelGrid.RangeChanged) -> None:
-        if event.total:
-            self.status(f"rows {event.first + 1:,}-{event.last + 1:,} of {event.total:,}")
-        else:
-            self.status("no rows")
-
-    async def filter(self, query: str) -> None:
-        self.query_text = query
-        self.grid.set_source(self.inventory.view(query), keep=self.grid.highlighted_id)
-
-    def state(self) -> Hashable:
-        grid = self.grid
-        return (self.query_text, grid.cursor_row, grid.scroll_offset.y)
-
-
-LABELS = ["ID", *(c.label for c in COLUMNS if not c.wide and c.key != "id")]
-KEYS = ["id", *(c.key for c in COLUMNS if not c.wide and c.key != "id")]
-
-
-def cells(model: Model) -> tuple[str, ...]:
-    return tuple(CELLS[key](model, None)[0][: 8 if key == "id" else None] for key in KEYS)
-
-
-class FastHost(Host):
-    """textual-fastdatatable over an Arrow table of pre-formatted cells."""
-
-    def __init__(self, inventory: ModelInventory, formatted: dict[str, tuple[str, ...]]) -> None:
-        super().__init__(inventory)
-        self.formatted = formatted
-        self.count = 0
-        self.generation = 0
-        self.table: Any = None
-
-    def make(self, models: Sequence[Model]) -> Widget:
-        import pyarrow as pa  # type: ignore[import-not-found]
-        from textual_fastdatatable import ArrowBackend, DataTable  # type: ignore[import-not-found]
-
-        rows = [self.formatted[m.id] for m in models]
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in LABELS]
-        data = pa.table(
-            {
-                label: pa.array(column, pa.string())
-                for label, column in zip(LABELS, columns, strict=True)
-            }
-        )
-        self.count = len(models)
-        table: Widget = DataTable(
-            backend=ArrowBackend(data),
-            cursor_type="row",
-            zebra_stripes=True,
-            show_row_labels=False,
-            render_markup=False,
-        )
-        return table
-
-    def body(self) -> Widget:
-        table = self.make(self.inventory.view())
-        self.table = table
-        return table
-
-    def on_mount(self) -> None:
-        self.table.focus()
-        self.status(f"{self.count:,} rows")
-
-    async def filter(self, query: str) -> None:
-        """Its clear() says: mount a new table. The new one goes in, then the old one out."""
-        self.query_text = query
-        old, table = self.table, self.make(self.inventory.view(query))
-        await self.mount(table, before=self.query_one("#status"))
-        await old.remove()
-        self.table = table
-        self.generation += 1
-        table.focus()
-        self.status(f"{self.count:,} rows")
-
-    def state(self) -> Hashable:
-        table = self.table
-        return (self.query_text, self.generation, table.cursor_row, round(table.scroll_y))
-
-
-# ---------------------------------------------------------------------- frames
-
-
-@dataclass
-class Frames:
-    """Every frame of the host: (perf_counter when ready to write, state, paint ms, process
-    CPU seconds then, paint CPU ms)."""
-
-    state: Callable[[], Hashable]
-    log: list[tuple[float, Hashable, float, float, float]] = field(default_factory=list)
-    painting: tuple[float, float] | None = None
-
-    def install(self, app: Any) -> Callable[[], None]:
-        display = app._display
-        originals = {name: getattr(Screen, name) for name in FRAME_METHODS}
-
-        def _display(screen: Any, renderable: Any) -> None:
-            if renderable is not None:
-                renderable.render_segments(app.console)  # what a terminal driver does
-                now, cpu = time.perf_counter(), time.process_time()
-                started, cpu_started = self.painting or (now, cpu)
-                paint, paint_cpu = (now - started) * 1000, (cpu - cpu_started) * 1000
-                self.log.append((now, self.state(), paint, cpu, paint_cpu))
-            display(screen, renderable)
-
-        def timed(method: Callable[[Screen[Any]], None]) -> Callable[[Screen[Any]], None]:
-            def frame(screen: Screen[Any]) -> None:
-                outer = self.painting is None
-                if outer:
-                    self.painting = (time.perf_counter(), time.process_time())
-                try:
-                    method(screen)
-                finally:
-                    if outer:
-                        self.painting = None
-
-            return frame
-
-        app._display = _display
-        for name, method in originals.items():
-            setattr(Screen, name, timed(method))
-
-        def undo() -> None:
-            app._display = display
-            for name, method in originals.items():
-                setattr(Screen, name, method)
-
-        return undo
-
-    async def first_after(self, since: float, state: Hashable) -> tuple[float, float]:
-        """(wall ms, process CPU seconds at that frame) of the first frame after `since`
-        that shows `state`."""
-        deadline = time.perf_counter() + 3.0
-        while True:
-            for when, seen, _, cpu, _ in self.log:
-                if when > since and seen == state:
-                    return (when - since) * 1000, cpu
-            if time.perf_counter() > deadline:
-                raise TimeoutError(f"no frame showing {state!r}")
-            await asyncio.sleep(0.001)
 
 
 # ---------------------------------------------------------------------- one run of one widget
@@ -434,11 +196,7 @@ def grown(models: Sequence[Model], count: int) -> list[Model]:
 
 
 def have_fast() -> bool:
-    try:
-        import textual_fastdatatable  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importlib.util.find_spec("textual_fastdatatable") is not None
 
 
 def make_host(kind: str, inventory: ModelInventory, formatted: dict[str, tuple[str, ...]]) -> Host:

@@ -38,7 +38,7 @@ from collections.abc import Hashable
 from typing import Any, ClassVar
 
 from baseline_screen import BaselineModelsScreen
-from bench_grid import Frames
+from bench_frames import Frames
 from bench_util import (
     QUIET_CORES,
     build_app,
