@@ -103,6 +103,7 @@ def test_terms(text: str, expected: list[str]) -> None:
         ("size>", "a size is missing"),
         ("size:10GB", "compare sizes with >"),
         ("size>10PB", "is not a size"),
+        ("size>" + "9" * 400, "is not a size"),  # float('9'*400) is inf: no OverflowError
         ("color:red", "unknown field “color”"),
         ("qwen color:red", "unknown field"),
         ("status:", "a value is missing, e.g. status:failed"),
@@ -143,7 +144,7 @@ def test_sizes_are_1024_based_like_size_formatted(text: str, size: int) -> None:
     assert parse_size(text) == size
 
 
-@pytest.mark.parametrize("text", ["", "GB", "1 XB", "-1GB", "1e3", "ten"])
+@pytest.mark.parametrize("text", ["", "GB", "1 XB", "-1GB", "1e3", "ten", "9" * 400 + "GB"])
 def test_sizes_that_are_not(text: str) -> None:
     with pytest.raises(ValueError, match=f"^{re.escape(text)}$"):  # the text itself
         parse_size(text)

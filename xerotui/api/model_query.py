@@ -18,6 +18,7 @@ Syntax (SYNTAX below is what the bar's placeholder and `?` help show):
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 from collections.abc import Callable
@@ -145,7 +146,10 @@ def parse_size(text: str) -> int:
         unit = unit[0] + "B"
     if unit not in FACTORS:
         raise ValueError(text)
-    return int(float(match.group(1)) * FACTORS[unit])
+    size = float(match.group(1)) * FACTORS[unit]
+    if not math.isfinite(size):  # 400 digits: no size, not an OverflowError from int()
+        raise ValueError(text)
+    return int(size)
 
 
 def _size(term: str, op: str, value: str) -> Test:

@@ -4,7 +4,6 @@
 [settings]
 theme = "xerotier-dark"
 refresh_interval = 10.0   # seconds between refreshes: 0 (off) or 2..86400
-page_size = 50            # rows per page of the model table, 1..100
 wide_columns = true
 watch_timeout = 600       # seconds a revalidation is watched before giving up: > 0, <= 86400
 
@@ -54,6 +53,8 @@ class Settings(BaseModel):
     refresh_interval: float = Field(default=30.0, le=DAY, allow_inf_nan=False)
     wide_columns: bool = False
     page_size: int = Field(default=100, ge=1, le=100)
+    """No longer used: the table is one scrollable view of every model (no pages). Still
+    read (and checked) so that existing config files load unchanged."""
     watch_timeout: float = Field(default=600.0, gt=0, le=DAY, allow_inf_nan=False)
 
     @field_validator("refresh_interval")

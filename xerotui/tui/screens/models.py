@@ -136,7 +136,10 @@ class ModelsScreen(XeroScreen):
             self.table.flash(update.changed)
         same = self.session.inventory.models is self._drawn
         if same and update.progress is not None and not (update.removed or update.updated):
-            self.show_status()  # pages arrive behind the first one: only the count moves
+            # Pages arrive behind the first one: only the count moves, and the marks (a
+            # bulk action unmarks what succeeded while pages may still be arriving).
+            self.table.set_marker(MARK.name, self.marks)
+            self.show_status()
             return
         self.recompute(keep=self.table.highlighted_id)
 
