@@ -33,6 +33,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from traceback import format_exception
 from typing import Any
 
 import httpx
@@ -125,9 +126,12 @@ class Frames:
         from xerotui.tui.widgets.model_grid import ModelGrid
 
         screen = self.app.screen
-        row = screen.query_one(ModelGrid).cursor_row
+        grids = screen.query(ModelGrid)
+        if not grids:  # another screen is up (the error screen): the run reports it
+            return -1, 0
+        row = grids.first().cursor_row
         docks = screen.query(ChatDock)
-        if not docks:
+        if not docks or docks.first().gone:  # no pane, or one being taken down
             return row, 0
         answers = docks.first().transcript.query(ChatAnswer)
         if not answers:
@@ -161,6 +165,10 @@ async def one_answer(
 
     from xerotui.tui.widgets.model_grid import ModelGrid
 
+    if app.unexpected_errors:
+        raise RuntimeError(
+            "the app hit an error:\n" + "".join(format_exception(app.unexpected_errors[0]))
+        )
     session = app.chat.session
     client = session.client
     arrivals: list[float] = []
@@ -269,7 +277,9 @@ async def run(
         frames.install()
         for _ in range(rounds):
             if app.unexpected_errors:
-                raise RuntimeError(f"the app hit an error: {app.unexpected_errors[0]!r}")
+                raise RuntimeError(
+                    "the app hit an error:\n" + "".join(format_exception(app.unexpected_errors[0]))
+                )
             app.chat.session.clear()
             app.chat._publish("conversation")
             await pilot.pause(0.3)
@@ -284,7 +294,9 @@ async def run(
             results.append(round_)
         await pilot.press("ctrl+q")
     if app.unexpected_errors:
-        raise RuntimeError(f"the app hit an error: {app.unexpected_errors[0]!r}")
+        raise RuntimeError(
+            "the app hit an error:\n" + "".join(format_exception(app.unexpected_errors[0]))
+        )
     return results
 
 

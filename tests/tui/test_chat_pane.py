@@ -5,6 +5,7 @@ that comes back redraws what arrived meanwhile."""
 
 from __future__ import annotations
 
+import gc
 import re
 from typing import Any
 
@@ -16,7 +17,7 @@ from tui_helpers import wait_until
 from xerotui.api.chat import ChatSession
 from xerotui.api.errors import StreamInterruptedError
 from xerotui.tui.chat_store import ChatUpdate
-from xerotui.tui.widgets.chat_answer import AnswerSegment, ChatAnswer
+from xerotui.tui.widgets.chat_answer import SLACK_LINES, AnswerSegment, ChatAnswer
 from xerotui.tui.widgets.chat_dock import ChatDock
 from xerotui.tui.widgets.chat_message import ChatMessageView
 from xerotui.tui.widgets.chat_transcript import ChatTranscript
@@ -76,12 +77,13 @@ async def test_the_answer_grows_and_no_closed_segment_is_rendered_again(
     renders: list[tuple[int, str]] = []
     real = AnswerSegment.set_source
 
-    def recording(self: AnswerSegment, source: str) -> None:
+    def recording(self: AnswerSegment, source: str, *, growing: bool = False) -> None:
         if source != self.source:
             renders.append((id(self), source))
-        real(self, source)
+        real(self, source, growing=growing)
 
     monkeypatch.setattr(AnswerSegment, "set_source", recording)
+    gc.unfreeze()
     client = ScriptedClient()
     app = PaneHost(client)
     async with app.run_test(size=SIZE) as pilot:
@@ -94,6 +96,9 @@ async def test_the_answer_grows_and_no_closed_segment_is_rendered_again(
         client.say("# Title\n\nSome ")
         await wait_until(pilot, lambda: "Some" in view.shown, what="the first text")
         assert app.chat.stream.phase == "streaming"
+        growing = view.query_one(ChatAnswer).segments[-1]
+        assert growing.growing  # room to grow: a new line is no new layout
+        assert growing.height == SLACK_LINES
         client.say("**bold** text.\n\n```python\nprint(1)\n")
         client.say("```\n\n")
         for index in range(40):  # long enough for several segments
@@ -107,6 +112,8 @@ async def test_the_answer_grows_and_no_closed_segment_is_rendered_again(
         assert "print(1)" in answer.source
         segments = answer.segments
         assert len(segments) > 1
+        assert not any(segment.growing for segment in segments)  # ended: no blank room left
+        assert segments[-1].size.height == segments[-1].height  # laid out without the room
         for segment in segments[:-1]:  # closed: rendered with its final text, once
             mine = [text for who, text in renders if who == id(segment)]
             assert mine[-1] == segment.source
@@ -114,6 +121,9 @@ async def test_the_answer_grows_and_no_closed_segment_is_rendered_again(
         assert FOOTER.search(meta(view)), meta(view)
         status = str(dock.query_one("#chat-status").render())
         assert "endpoint: scripted-endpoint | tokens: 5/7 | msgs: 2" in status
+        # What the answer drew is kept out of the cyclic GC's walks once it ends.
+        await wait_until(pilot, lambda: gc.get_freeze_count() > 0, what="a freeze")
+    gc.unfreeze()
 
 
 async def test_a_fast_stream_is_merged_not_one_update_per_token() -> None:

@@ -20,6 +20,7 @@ from textual.worker import Worker
 from xerotui.api.errors import XeroError
 from xerotui.api.requestlog import RequestLog
 from xerotui.config.settings import Settings
+from xerotui.tui import heap
 from xerotui.tui.app_shell import AppShell
 from xerotui.tui.chat_store import ChatStore
 from xerotui.tui.chords import APP_BINDINGS, BY_NAME, CHORDS
@@ -298,6 +299,7 @@ class XeroApp(AppShell):
         await self.jobs.aclose()
         if self.session is not None:
             await self.session.client.aclose()
+        heap.release()
 
 
 def _implements_host(app: XeroApp) -> Host:

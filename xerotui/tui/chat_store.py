@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from xerotui.config.chat_prefs import ChatPrefs
+from xerotui.tui import heap
 from xerotui.tui.host import host
 
 if TYPE_CHECKING:
@@ -205,6 +206,10 @@ class ChatStore:
 
     def show(self, endpoint: str | None = None, *, focus: bool = True) -> None:
         """Open the pane (on ``endpoint``, else on the session or the last one used)."""
+        if not self.is_open:
+            # Once the pane is up: its modules (Markdown, Pygments) join what the cyclic
+            # GC no longer walks, or a full collection stalls the stream (tui/heap.py).
+            self.app.call_after_refresh(heap.settle)
         self.is_open = True
         if endpoint is not None:
             self.open_endpoint(endpoint)
@@ -349,6 +354,9 @@ class ChatStore:
 
     def _ended(self, _: TurnEnd) -> None:
         self._check_saved()
+        # What the answer brought (its segments, a code block's lexer) stays: out of the
+        # cyclic GC's walks too, once it is drawn (tui/heap.py).
+        self.app.call_after_refresh(heap.settle)
 
     def _check_saved(self) -> None:
         if self.session is not None and self.session.save_problem:

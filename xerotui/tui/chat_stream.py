@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from xerotui.api.chat import ChatSession, ChatSessionError
 from xerotui.api.chat_events import ChatEvent, FirstToken, TextDelta, TurnEnd, TurnFailed
 from xerotui.api.chat_transcript import ChatEntry
+from xerotui.tui import heap
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
 GROUP = "chat"
 WORKER = "chat-stream"
 FRAME = 1 / 60
+SETTLE_EVERY = 0.5
+"""Seconds between two freezes of what an answer drew so far (tui/heap.py): a fast answer
+makes tens of thousands of objects a second, and a full collection walking them stalled
+frames and keys for 20-40 ms several times per answer."""
 """Answer text is published at most this often (the screen cannot show it faster)."""
 
 Phase = Literal["idle", "waiting", "streaming"]
@@ -66,6 +71,7 @@ class ChatStream:
         """Called after each answer ends (the store checks the autosave)."""
         self._pending: list[str] = []
         self._last_flush = 0.0
+        self._last_settle = 0.0
         self._flush_handle: asyncio.TimerHandle | None = None
         self._retry_handle: asyncio.TimerHandle | None = None
 
@@ -177,6 +183,9 @@ class ChatStream:
             self._pending.clear()
         self._last_flush = time.monotonic()
         self._publish("progress")
+        if self._last_flush - self._last_settle >= SETTLE_EVERY:
+            self._last_settle = self._last_flush
+            heap.settle()
 
     # ------------------------------------------------------------------ retry after a 429
 

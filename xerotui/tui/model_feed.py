@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -28,6 +27,7 @@ from textual.worker import Worker
 from xerotui.api.errors import XeroError
 from xerotui.api.inventory import LoadProgress, ModelInventory
 from xerotui.api.schema import Model, ModelList
+from xerotui.tui import heap
 from xerotui.tui.host import host
 
 if TYPE_CHECKING:
@@ -39,9 +39,10 @@ GROUP = "models-load"
 FULL_RELOAD_UP_TO = 500
 """Projects up to this size are reloaded whole on each periodic refresh (<= 5 requests)."""
 FREEZE_FROM = 5_000
-"""From this many models, a completed load moves what is alive out of the cyclic GC's scans
-(gc.freeze): the models live until the next load and hold no cycles, and at 100,000 models
-one full collection, walking them all, took ~190 ms in the middle of a keypress."""
+"""The first completed load, and from this many models every one, moves what is alive out
+of the cyclic GC's scans (tui/heap.py): the models live until the next load and hold no
+cycles, and at 100,000 models one full collection, walking them all, took ~190 ms in the
+middle of a keypress."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class ModelFeed:
         if session is None or self.loading:
             return
         if session.inventory.complete:
-            self.loaded_once = True
+            self._loaded(len(session.inventory))
             self._track()
         else:
             self.load()
@@ -261,17 +262,15 @@ class ModelFeed:
             self.publish()
             self._failed(error, quiet=quiet)
             return
-        self.loaded_once = True
-        self._freeze(len(session.inventory))
+        self._loaded(len(session.inventory))
         self._track()
 
-    @staticmethod
-    def _freeze(models: int) -> None:
-        """After a big load: the young garbage collected, the rest frozen (see FREEZE_FROM).
-        The models of an earlier load are freed by reference counting all the same."""
-        if models >= FREEZE_FROM:
-            gc.collect(1)
-            gc.freeze()
+    def _loaded(self, models: int) -> None:
+        """A load completed: after the first one, and after every big one, what is alive
+        leaves the cyclic GC's scans (FREEZE_FROM)."""
+        first, self.loaded_once = not self.loaded_once, True
+        if first or models >= FREEZE_FROM:
+            heap.settle(full=first)
 
     async def _refresh(self) -> None:
         session = self.session

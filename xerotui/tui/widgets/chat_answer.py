@@ -5,13 +5,14 @@ meaning (after a blank line, outside fenced code, before a line that starts a ne
 once a segment holds SEGMENT_CHARS characters. A closed segment is rendered once and kept;
 only the open one at the end is rendered again as text arrives — at most once a frame, as
 the stream store merges its updates. So the cost of a frame is bounded by one segment,
-however long the answer grows.
+however long the answer grows. The open segment keeps a few blank lines under its text
+(SLACK_LINES), so a new line of text repaints the segment without a new layout.
 
 Why Rich's Markdown renderer rather than Textual's Markdown widget with MarkdownStream:
 measured on the 2-core VM, the widget builds one child widget per Markdown block, and a
 4,000-token answer at 2,000 tokens/s kept a core busy for 1.6-1.8 s in a bare Textual app
 (keypress p95 0.6-0.85 s while it streamed). Rendering a 1,500-character segment with Rich
-takes about 10 ms, once; the open segment costs the same per frame.
+takes about 10 ms, once; the open segment (up to ~600 characters) about 4 ms per frame.
 
 Links are shown as text and address (no terminal hyperlink: the text of a link from a
 server is not to be trusted), and control characters are made visible first
@@ -32,7 +33,11 @@ from textual.widget import Widget
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.sanitize import clean
 
-SEGMENT_CHARS = 1500
+SEGMENT_CHARS = 600
+SLACK_LINES = 6
+"""While a segment grows, its height is rounded up to a multiple of this: the screen's
+layout (the whole screen, the table beside included) is redone every few lines, not at
+every line; the blank lines go when the answer ends."""
 _FENCE = re.compile(r"[ ]{0,3}(```|~~~)")
 _CONTINUES = re.compile(r"[ \t]|[-*+>|]|\d+[.)]")
 """A line that may belong to the block before the blank line (indented, list, quote, table)."""
@@ -85,18 +90,30 @@ class AnswerSegment(SafeDispatch, Widget):
         self._markdown: Markdown | None = None
         self._lines: list[Strip] = []
         self._width = 0
+        self.growing = False
+        """Text is still arriving: the height keeps SLACK_LINES of room."""
         if source:
             self.set_source(source)
 
-    def set_source(self, source: str) -> None:
-        if source == self.source:
+    @property
+    def height(self) -> int:
+        """Lines this segment takes: its text, and room to grow while it grows."""
+        lines = len(self._lines)
+        if not self.growing or not lines:
+            return lines
+        return -(-lines // SLACK_LINES) * SLACK_LINES
+
+    def set_source(self, source: str, *, growing: bool = False) -> None:
+        if source == self.source and growing == self.growing:
             return
-        self.source, self.rendered = source, clean(source)
-        theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
-        self._markdown = Markdown(self.rendered, code_theme=theme, hyperlinks=False)
-        before = len(self._lines)
-        self._draw_lines(self._width)
-        self.refresh(layout=len(self._lines) != before or not self._width)
+        before = self.height
+        self.growing = growing
+        if source != self.source:
+            self.source, self.rendered = source, clean(source)
+            theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+            self._markdown = Markdown(self.rendered, code_theme=theme, hyperlinks=False)
+            self._draw_lines(self._width)
+        self.refresh(layout=self.height != before or not self._width)
 
     def _draw_lines(self, width: int) -> None:
         self._width = width
@@ -111,7 +128,7 @@ class AnswerSegment(SafeDispatch, Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if width != self._width:
             self._draw_lines(width)
-        return len(self._lines)
+        return self.height
 
     def render_line(self, y: int) -> Strip:
         if y < len(self._lines):
@@ -169,12 +186,13 @@ class ChatAnswer(SafeDispatch, Vertical):
             segment.set_source(closed[0])
             await self.mount_all([*(AnswerSegment(part) for part in closed[1:]), AnswerSegment()])
             self._start = len(content) - len(tail)
-        self.segments[-1].set_source(tail)
+        self.segments[-1].set_source(tail, growing=True)
         self.shown = content
 
     async def show(self, content: str) -> None:
         """The whole answer at once (restored, loaded, or final and different)."""
         if content == self.shown:
+            self.segments[-1].set_source(self.segments[-1].source)  # done: no room to grow
             return
         parts = segments_of(content)
         segments = self.segments
