@@ -80,6 +80,19 @@ async def wait_until(
     raise AssertionError(f"timed out waiting for {what or condition}")
 
 
+async def loaded(pilot: Pilot[Any]) -> None:
+    """Wait until every model is in (the rest of the pages are asked for a moment after
+    the first frame, not by a worker settle() would wait for), then settle."""
+    app = pilot.app
+    await wait_until(
+        pilot,
+        lambda: getattr(app, "session", None) is not None and app.session.inventory.complete,  # type: ignore[attr-defined]
+        seconds=30,
+        what="every model loaded",
+    )
+    await settle(pilot)
+
+
 async def click_button(pilot: Pilot[Any], selector: str) -> None:
     """Click the button once it takes clicks: a Button ignores a click while it still
     shows the previous one (its ``-active`` effect) or while it is disabled."""

@@ -11,7 +11,7 @@ from typing import Any
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar, Static
-from tui_helpers import build_app, server_models, settle, wait_until
+from tui_helpers import build_app, loaded, server_models, settle, wait_until
 
 from xerotui.api.inventory import LoadProgress
 from xerotui.api.schema import ModelList
@@ -49,7 +49,7 @@ async def test_one_view_of_every_model_and_the_status_line_says_which_rows_show(
     assert len(truth) == TOTAL
     app = build_app(big_sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        await loaded(pilot)
         screen = models_screen(app)
         assert row_ids(screen) == [m["id"] for m in truth]  # no pages: all 293 in one view
         shown = rows_on_screen(screen)
@@ -67,7 +67,7 @@ async def test_vim_and_k9s_keys_move_through_every_model(big_sandbox: SandboxInf
     ids = [m["id"] for m in truth]
     app = build_app(big_sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        await loaded(pilot)
         screen = models_screen(app)
         table = screen.table
         page = table.page_rows
@@ -104,7 +104,7 @@ async def test_sort_by_name_covers_all_293_models_and_goes_back_to_created(
     by_name = [m["id"] for m in sorted(truth, key=lambda m: (m["name"].lower(), m["id"]))]
     app = build_app(big_sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        await loaded(pilot)
         screen = models_screen(app)
         await pilot.press("s", "s")  # sort by id, then by name (ascending)
         assert (screen.sort, screen.descending) == ("name", False)
@@ -166,7 +166,7 @@ async def test_filter_finds_models_far_down_the_list(big_sandbox: SandboxInfo) -
 
     app = build_app(big_sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        await loaded(pilot)
         screen = models_screen(app)
         await type_filter(pilot, screen, last_id)
         assert row_ids(screen) == [last_id]
@@ -240,7 +240,7 @@ async def test_inventory_matches_the_server_after_the_load(big_sandbox: SandboxI
     truth = await server_models(big_sandbox)
     app = build_app(big_sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        await loaded(pilot)
         screen = models_screen(app)
         assert app.session is not None
         assert app.session.inventory.complete is True

@@ -14,15 +14,12 @@ from __future__ import annotations
 import gc
 
 
-def settle(*, full: bool = False) -> None:
-    """Freeze what is alive now. ``full`` (after an app's first load): everything frozen
-    before is handed back and every generation collected first, so no garbage cycle is
-    frozen with the rest; otherwise only the young generations are collected (cheap)."""
-    if full:
-        gc.unfreeze()
-        gc.collect()
-    else:
-        gc.collect(1)
+def settle() -> None:
+    """Collect the young generations (a few ms) and freeze what is alive now. No full
+    collection first: at start-up it held the interpreter for ~50 ms, long enough to hold
+    back the first frame's write; the little cyclic garbage that already reached the old
+    generation is frozen with the rest until :func:`release`."""
+    gc.collect(1)
     gc.freeze()
 
 

@@ -270,7 +270,7 @@ class ModelFeed:
         leaves the cyclic GC's scans (FREEZE_FROM)."""
         first, self.loaded_once = not self.loaded_once, True
         if first or models >= FREEZE_FROM:
-            heap.settle(full=first)
+            heap.settle()
 
     async def _refresh(self) -> None:
         session = self.session

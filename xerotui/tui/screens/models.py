@@ -40,6 +40,9 @@ FIELD_OF = {"size": "size_formatted", "context": "context_length",
             "parameters": "parameter_count", "shared": "is_shared"}  # fmt: skip
 """Column key -> the model field it shows (where they differ)."""
 
+REST_AFTER = 0.1
+"""Seconds after the first frame before the rest of the pages are asked for."""
+
 
 class ModelsScreen(XeroScreen):
     """Every model of the project: the first page at once, the rest loaded behind it."""
@@ -124,8 +127,14 @@ class ModelsScreen(XeroScreen):
             self.recompute()
         self._on_jobs(None)
         # The rest of the pages (and the watch of models in progress) once the first frame
-        # is out: their requests and imports would otherwise go before it.
-        self.call_after_refresh(self.host.feed.ensure_loaded)
+        # is out: their requests and imports would otherwise go before it. With page one
+        # on screen, a moment later still: decoding pages holds the interpreter, and would
+        # hold back the driver's thread writing that first frame to the terminal.
+        inventory = self.session.inventory
+        if inventory.models and not inventory.complete:
+            self.set_timer(REST_AFTER, self.host.feed.ensure_loaded)
+        else:
+            self.call_after_refresh(self.host.feed.ensure_loaded)
 
     def _on_session_changed(self, _: object) -> None:
         self.recompute(row=0)
