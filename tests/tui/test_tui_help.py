@@ -91,6 +91,10 @@ async def test_help_lists_the_screen_keys_the_global_keys_and_every_chord(
         assert everywhere["app.quit"] == ["^q", "Quit"]
         focused = by_id(tables["Focused widget"])  # the table has focus: its enter key
         assert focused["models.detail"][1] == "Detail"
+        # every key of a binding, vim's too
+        assert focused["models.down"] == ["↓ j", "Down"]
+        assert focused["models.up"] == ["↑ k", "Up"]
+        assert focused["models.bottom"] == ["end G", "Bottom"]
         chords = tables["g-chords: press g, then the key (a popup lists them)"]
         assert chords == [
             [f"g {c.key}", c.description, f"docs: {c.docs}", c.binding_id] for c in CHORDS

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
@@ -64,14 +66,22 @@ class HelpScreen(SafeDispatch, ModalScreen[None]):
         screen_rows: list[KeyRow] = []
         widget_rows: list[KeyRow] = []
         app_rows: list[KeyRow] = []
-        seen: set[str] = set()
-        for active in beneath.active_bindings.values():
+        first: dict[str, ActiveBinding] = {}
+        keys: dict[str, list[str]] = {}  # every key of a binding: "↓ j", "end G"
+        for key, active in beneath.active_bindings.items():
             binding = active.binding
-            ident = binding.id or binding.action
-            if not binding.description or binding.system or ident in seen:
+            if not binding.description or binding.system:
                 continue
-            seen.add(ident)
-            row = KeyRow(self.app.get_key_display(binding), binding.description, binding.id or "")
+            ident = binding.id or binding.action
+            first.setdefault(ident, active)
+            keys.setdefault(ident, []).append(key)
+        for ident, active in first.items():
+            binding = active.binding
+            shown = " ".join(
+                self.app.get_key_display(replace(binding, key=key)) for key in keys[ident]
+            )
+            described = binding.description[:1].upper() + binding.description[1:]  # "palette"
+            row = KeyRow(shown, described, binding.id or "")
             if active.node is self.app:
                 app_rows.append(row)
             elif active.node is beneath:
