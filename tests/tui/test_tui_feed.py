@@ -6,7 +6,15 @@ import gc
 from collections.abc import Iterator
 
 import pytest
-from tui_helpers import MakeApp, build_app, current_screen, server_models, settle, wait_until
+from tui_helpers import (
+    MakeApp,
+    build_app,
+    current_screen,
+    loaded,
+    server_models,
+    settle,
+    wait_until,
+)
 from tui_probe import delete_model, no_pending_jobs, open_detail, sandbox_http
 
 from xerotui.config.settings import Settings
@@ -99,7 +107,7 @@ async def test_the_periodic_refresh_of_a_big_project_reads_only_the_first_page(
     await no_pending_jobs(sandbox)
     app = build_app(sandbox, settings=Settings(refresh_interval=0.3))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await loaded(pilot)  # page one, then the rest a moment after the first frame
         models = app.screen
         assert isinstance(models, ModelsScreen)
         target = ids(models)[3]
