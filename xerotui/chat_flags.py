@@ -15,26 +15,15 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from xerotui.api.chat_flag_names import XEROCTL_FLAGS
+
 if TYPE_CHECKING:
     from xerotui.api.chat_options import ChatOptions
 
 __all__ = ["FLAGS", "add_chat_flags", "chat_options"]
 
-# xeroctl chat's flags, by ChatOptions field (the same as chat_options.FLAGS; a test checks).
-FLAGS: dict[str, str] = {
-    "endpoint": "--chat",
-    "model": "--model",
-    "system": "--system",
-    "system_file": "--from-file",
-    "max_tokens": "--max-tokens",
-    "temperature": "--temperature",
-    "top_p": "--top-p",
-    "frequency_penalty": "--frequency-penalty",
-    "presence_penalty": "--presence-penalty",
-    "seed": "--seed",
-    "store": "--store",
-    "show_usage": "--show-usage",
-}
+# xeroctl chat's flags, by ChatOptions field; here the endpoint is --chat.
+FLAGS: dict[str, str] = {**XEROCTL_FLAGS, "endpoint": "--chat"}
 
 # Option field -> (flag, help); the values are checked by ChatOptions, so all are text here.
 VALUED: tuple[tuple[str, str], ...] = (

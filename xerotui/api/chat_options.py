@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from xerotui.api.chat_flag_names import XEROCTL_FLAGS
 from xerotui.api.schema import ChatMessage, ChatRequest
 
 __all__ = ["DEFAULT_MAX_TOKENS", "FLAGS", "LABELS", "ChatOptions", "ChatOptionsError"]
@@ -49,21 +50,7 @@ LABELS: dict[str, str] = {
     "show_usage": "show usage",
     "stream": "stream",
 }
-FLAGS: dict[str, str] = {
-    "endpoint": "--endpoint",
-    "model": "--model",
-    "system": "--system",
-    "system_file": "--from-file",
-    "max_tokens": "--max-tokens",
-    "temperature": "--temperature",
-    "top_p": "--top-p",
-    "frequency_penalty": "--frequency-penalty",
-    "presence_penalty": "--presence-penalty",
-    "seed": "--seed",
-    "store": "--store",
-    "show_usage": "--show-usage",
-    "stream": "--stream",
-}
+FLAGS: dict[str, str] = {**XEROCTL_FLAGS, "stream": "--stream"}
 RANGES: dict[str, tuple[float, float]] = {
     "temperature": (0.0, 2.0),
     "top_p": (0.0, 1.0),
