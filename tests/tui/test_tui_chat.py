@@ -19,7 +19,7 @@ from chat_probe import (
     type_line,
 )
 from tui_helpers import MakeApp, current_focus, settle, wait_until
-from tui_probe import SIZE, set_faults
+from tui_probe import SIZE, set_faults, toasts
 
 from xerotui.config.chat_prefs import ChatPrefs
 from xerotui.launcher import SandboxInfo
@@ -286,3 +286,24 @@ async def with_faults_cleared(info: SandboxInfo) -> None:
 
     async with httpx.AsyncClient(base_url=info.root_url, timeout=30) as http:
         (await http.delete("/_sandbox/faults")).raise_for_status()
+
+
+async def test_a_broken_chat_settings_file_is_said_once_when_the_pane_opens(
+    make_app: MakeApp,
+) -> None:
+    path = ChatPrefs.path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{not json", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await open_chat(pilot)
+
+        def said() -> list[str]:
+            return [text for _, text in toasts(app) if "chat defaults are used" in text]
+
+        await wait_until(pilot, lambda: len(said()) == 1, what="the problem said")
+        assert said()[0].startswith(f"Chat\n{path} is not valid")
+        await pilot.press("ctrl+o", "g", "i")  # away and back: not said again
+        await settle(pilot)
+        assert len(said()) == 1

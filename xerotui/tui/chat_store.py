@@ -210,6 +210,8 @@ class ChatStore:
             # Once the pane is up: its modules (Markdown, Pygments) join what the cyclic
             # GC no longer walks, or a full collection stalls the stream (tui/heap.py).
             self.app.call_after_refresh(heap.settle)
+            if self.prefs_problem:  # a broken chat settings file: said once, defaults used
+                self._problem(self.prefs_problem)
         self.is_open = True
         if endpoint is not None:
             self.open_endpoint(endpoint)

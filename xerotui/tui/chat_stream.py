@@ -30,11 +30,11 @@ if TYPE_CHECKING:
 GROUP = "chat"
 WORKER = "chat-stream"
 FRAME = 1 / 60
+"""Answer text is published at most this often (the screen cannot show it faster)."""
 SETTLE_EVERY = 0.5
 """Seconds between two freezes of what an answer drew so far (tui/heap.py): a fast answer
 makes tens of thousands of objects a second, and a full collection walking them stalled
 frames and keys for 20-40 ms several times per answer."""
-"""Answer text is published at most this often (the screen cannot show it faster)."""
 
 Phase = Literal["idle", "waiting", "streaming"]
 Turn = Callable[[ChatSession], AsyncGenerator[ChatEvent, None]]

@@ -170,17 +170,13 @@ class ChatAnswer(SafeDispatch, Vertical):
         return "".join(segment.source for segment in self.segments)
 
     async def grow(self, content: str) -> None:
-        """``content`` is what arrived so far (it extends :attr:`shown`): close segments that
-        are long enough, render the open one again."""
+        """``content`` is what arrived so far: if it extends :attr:`shown`, close segments
+        that are long enough and render the open one again; otherwise show it whole."""
         if not content.startswith(self.shown) or content == self.shown:
             if content != self.shown:
                 await self.show(content)
             return
-        tail = content[self._start :]
-        closed: list[str] = []
-        while (cut := next_cut(tail, SEGMENT_CHARS)) is not None:
-            closed.append(tail[:cut])
-            tail = tail[cut:]
+        *closed, tail = segments_of(content[self._start :])
         segment = self.segments[-1]
         if closed:
             segment.set_source(closed[0])
@@ -189,10 +185,14 @@ class ChatAnswer(SafeDispatch, Vertical):
         self.segments[-1].set_source(tail, growing=True)
         self.shown = content
 
+    def finish(self) -> None:
+        """The answer ended: its open segment gives back the room it kept to grow."""
+        segment = self.segments[-1]
+        segment.set_source(segment.source)
+
     async def show(self, content: str) -> None:
         """The whole answer at once (restored, loaded, or final and different)."""
         if content == self.shown:
-            self.segments[-1].set_source(self.segments[-1].source)  # done: no room to grow
             return
         parts = segments_of(content)
         segments = self.segments

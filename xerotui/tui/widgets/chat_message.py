@@ -130,14 +130,11 @@ class ChatMessageView(SafeDispatch, Vertical):
                 self.shown = content
         else:
             answer = self.query_one(ChatAnswer)
-            if content.startswith(answer.shown):
-                # The answer goes on (or ends with text not yet drawn): only its open segment
-                # is drawn again, never the whole answer — that would cost ~100 ms at the end.
-                await answer.grow(content)
-            else:
-                await answer.show(content)
+            # The answer goes on (or ends with text not yet drawn): only its open segment is
+            # drawn again, never the whole answer — that cost ~100 ms at the end of one.
+            await answer.grow(content)
             if not live:
-                await answer.show(content)  # ended: the open segment loses its room to grow
+                answer.finish()
             self.shown = content
         self._show_meta(entry, show_usage=show_usage, live=live, waiting=waiting)
         if entry.raw is not None and self._raw_shown is not entry.raw:
