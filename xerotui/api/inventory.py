@@ -89,11 +89,15 @@ class ModelInventory:
     def get(self, model_id: str) -> Model | None:
         return self._by_id.get(model_id)
 
-    def replace(self, models: Iterable[Model], *, complete: bool = True) -> dict[str, str]:
-        """Swap in a new model set; returns {id: old status} for models whose status changed."""
+    def replace(
+        self, models: Iterable[Model], *, complete: bool = True, lean: bool = True
+    ) -> dict[str, str]:
+        """Swap in a new model set; returns {id: old status} for models whose status changed.
+        ``lean=False``: the models already share their fields (load() leans each page)."""
         old = self._by_id
         models = list(models)
-        self._sharing.lean(models)  # (models from load() already are: a type check each)
+        if lean:
+            self._sharing.lean(models)
         unique: dict[str, Model] = {}
         for model in models:
             unique.setdefault(model.id, model)
@@ -213,13 +217,14 @@ class ModelInventory:
         if first_page is None:
             first_page = client.list_models(limit=page_size, offset=0, extended=True)
         first = await first_page
+        self._sharing.lean(first.data)
         total = first.total if first.total is not None else len(first.data)
         if not first.has_more:
-            changed = self.replace(first.data, complete=True)
+            changed = self.replace(first.data, complete=True, lean=False)
             yield LoadProgress(len(first.data), len(first.data), True, changed)
             return
         if not self.complete or not self.models:
-            self.replace(first.data, complete=False)
+            self.replace(first.data, complete=False, lean=False)
         yield LoadProgress(len(first.data), total, False)
 
         pages: dict[int, list[Model]] = {0: first.data}
@@ -249,9 +254,10 @@ class ModelInventory:
         while more[offset]:
             offset += page_size
             page = await client.list_models(limit=page_size, offset=offset, extended=True)
+            self._sharing.lean(page.data)
             pages[offset], more[offset] = page.data, bool(page.has_more and page.data)
             loaded += len(page.data)
             yield LoadProgress(loaded, max(total, loaded), False)
         ordered = [model for offset in sorted(pages) for model in pages[offset]]
-        changed = self.replace(ordered, complete=True)
+        changed = self.replace(ordered, complete=True, lean=False)  # each page was leaned
         yield LoadProgress(len(self.models), len(self.models), True, changed)

@@ -11,31 +11,10 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from xerotui.api.metadata import (
-    INT_LIMITS,
-    METADATA_FIELDS,
-    PRE_QUANTIZATION_BITS,
-    PRE_QUANTIZATION_METHODS,
-    QUANTIZATIONS,
-    TEXT_LIMITS,
-    TORCH_DTYPES,
-    WORKLOAD_TYPES,
-    ModelMetadata,
-)
+from xerotui.api.metadata import METADATA_FIELDS, ModelMetadata
 from xerotui.api.wire_base import Wire
 
-__all__ = [  # what metadata.py and wire_base.py define is used from here too
-    "INT_LIMITS",
-    "METADATA_FIELDS",
-    "PRE_QUANTIZATION_BITS",
-    "PRE_QUANTIZATION_METHODS",
-    "QUANTIZATIONS",
-    "TEXT_LIMITS",
-    "TORCH_DTYPES",
-    "WORKLOAD_TYPES",
-    "ModelMetadata",
-    "Wire",
-]
+__all__ = ["METADATA_FIELDS", "ModelMetadata", "Wire"]  # defined there, used from here too
 
 # Status vocabulary (design.md section 3).
 SUCCESS_STATUSES = frozenset({"active", "ready", "validated"})

@@ -30,9 +30,8 @@ from typing import TYPE_CHECKING, Any
 from textual.notifications import SeverityLevel
 from textual.signal import Signal
 
-from xerotui.api.schema import Model
+from xerotui.api.schema import Model, is_terminal
 from xerotui.api.watch_state import (
-    DEFAULT_TIMEOUT,
     ORIGIN_REVALIDATE,
     Outcome,
     PollPolicy,
@@ -184,10 +183,13 @@ class JobsStore:
         """Seconds a new watch may run (xeroctl's --wait-timeout, 600 by default)."""
         if self.watch_timeout is not None:
             return self.watch_timeout
-        return float(getattr(host(self.app).settings, "watch_timeout", DEFAULT_TIMEOUT))
+        return host(self.app).settings.watch_timeout
 
     def track(self, models: Iterable[Model]) -> None:
         """Follow, silently, the models in progress among `models` (the model list's)."""
+        models = [m for m in models if m.status is not None and not is_terminal(m.status)]
+        if not models:
+            return  # nothing in progress: the watcher (and its imports) can wait
         watcher = self.watcher
         if watcher is not None:
             watcher.track(models)
