@@ -31,6 +31,7 @@ from xerotui.api.chat_options import ChatOptions
 from xerotui.api.chat_transcript import ChatEntry, Transcript, UsageTotals
 from xerotui.api.chat_turn import ChatTurn
 from xerotui.api.client import XeroClient
+from xerotui.api.outgoing import chat_path
 from xerotui.api.schema import ChatMessage, StreamOptions
 from xerotui.config.paths import write_private
 
@@ -191,7 +192,7 @@ class ChatSession:
             update = {"stream": True, "stream_options": StreamOptions(include_usage=True)}
             request = request.model_copy(update=update)
         body = request.wire()
-        path = f"/{self.endpoint}/v1/chat/completions"
+        path = chat_path(self.endpoint)
         return DryRun(
             self.client.chat_url(self.endpoint), body, self.client.curl("POST", path, body)
         )

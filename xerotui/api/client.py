@@ -30,7 +30,8 @@ from xerotui.api.exchange import Exchange, Trace
 from xerotui.api.failures import error_from_response, validation_summary
 from xerotui.api.guard import Mode, RequestGuard
 from xerotui.api.masking import curl_command, mask_key
-from xerotui.api.outgoing import Outgoing, build, json_bytes, path_segment, prepare, wire_body
+from xerotui.api.outgoing import Outgoing, build, chat_path, json_bytes, prepare, wire_body
+from xerotui.api.outgoing import path_segment as seg  # one escaped path segment
 from xerotui.api.prefetch import USER_AGENT, Prefetch
 from xerotui.api.prefetch_transport import client_transport
 from xerotui.api.requestlog import RequestLog, RequestRecord
@@ -47,17 +48,6 @@ Body = dict[str, Any] | None
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 LIST_LIMIT_MAX = 100  # the server's ceiling for `limit` on GET /models
-
-
-def _seg(value: str, what: str = "model id") -> str:
-    """One URL path segment, escaped (ids and versions never inject a path)."""
-    return path_segment(value, what)
-
-
-def _chat_path(slug: str, completion_id: str | None = None) -> str:
-    """``/{slug}/v1/chat/completions``, and ``/{completion_id}`` after it when given."""
-    path = f"/{_seg(slug, 'endpoint slug')}/v1/chat/completions"
-    return path if completion_id is None else f"{path}/{_seg(completion_id, 'completion id')}"
 
 
 class XeroClient:
@@ -144,11 +134,11 @@ class XeroClient:
         return self._retry
 
     def chat_url(self, slug: str) -> str:
-        return self._url(_chat_path(slug))
+        return self._url(chat_path(slug))
 
     def model_curl(self, model_id: str, *, reveal: bool = False) -> str:
         """`GET` of one extended model as a curl command, key masked unless `reveal`."""
-        return self.curl("GET", f"/v1/models/{_seg(model_id)}?extended=true", reveal=reveal)
+        return self.curl("GET", f"/v1/models/{seg(model_id)}?extended=true", reveal=reveal)
 
     def curl(self, method: str, path: str, body: Body = None, *, reveal: bool = False) -> str:
         """The request as a curl command line; the key is masked unless ``reveal``."""
@@ -184,60 +174,58 @@ class XeroClient:
 
     async def get_model(self, model_id: str, extended: bool = True) -> wire.Model:
         params: Query = {"extended": True} if extended else {}
-        return await self._call("GET", f"/v1/models/{_seg(model_id)}", wire.Model, params=params)
+        return await self._call("GET", f"/v1/models/{seg(model_id)}", wire.Model, params=params)
 
     async def update_model(self, model_id: str, update: wire.ModelUpdate) -> wire.Model:
         body = wire_body(update, update.patch_body)
-        return await self._call("PATCH", f"/v1/models/{_seg(model_id)}", wire.Model, body=body)
+        return await self._call("PATCH", f"/v1/models/{seg(model_id)}", wire.Model, body=body)
 
     async def delete_model(self, model_id: str) -> wire.DeleteResult:
-        return await self._call("DELETE", f"/v1/models/{_seg(model_id)}", wire.DeleteResult)
+        return await self._call("DELETE", f"/v1/models/{seg(model_id)}", wire.DeleteResult)
 
     async def revalidate_model(self, model_id: str) -> wire.RevalidateResult:
-        path = f"/v1/models/{_seg(model_id)}/revalidate"
+        path = f"/v1/models/{seg(model_id)}/revalidate"
         return await self._call("POST", path, wire.RevalidateResult)
 
     async def share_model(self, model_id: str) -> wire.CatalogInfo:
-        return await self._call("POST", f"/v1/models/{_seg(model_id)}/share", wire.CatalogInfo)
+        return await self._call("POST", f"/v1/models/{seg(model_id)}/share", wire.CatalogInfo)
 
     async def unshare_model(self, model_id: str) -> wire.UnshareResult:
-        return await self._call("POST", f"/v1/models/{_seg(model_id)}/unshare", wire.UnshareResult)
+        return await self._call("POST", f"/v1/models/{seg(model_id)}/unshare", wire.UnshareResult)
 
     async def catalog_info(self, model_id: str) -> wire.CatalogInfo:
-        return await self._call(
-            "GET", f"/v1/models/{_seg(model_id)}/catalog-info", wire.CatalogInfo
-        )
+        return await self._call("GET", f"/v1/models/{seg(model_id)}/catalog-info", wire.CatalogInfo)
 
     async def list_versions(self, model_id: str) -> wire.VersionList:
-        return await self._call("GET", f"/v1/models/{_seg(model_id)}/versions", wire.VersionList)
+        return await self._call("GET", f"/v1/models/{seg(model_id)}/versions", wire.VersionList)
 
     async def create_version(
         self, model_id: str, version: str, notes: str | None = None
     ) -> wire.ModelVersion:
         create = build(wire.VersionCreate, version=version, version_notes=notes)
         body = wire_body(create, create.wire)
-        path = f"/v1/models/{_seg(model_id)}/versions"
+        path = f"/v1/models/{seg(model_id)}/versions"
         return await self._call("POST", path, wire.ModelVersion, body=body)
 
     async def promote_version(self, model_id: str, version: str) -> wire.ModelVersion:
-        path = f"/v1/models/{_seg(model_id)}/versions/{_seg(version, 'version')}/promote"
+        path = f"/v1/models/{seg(model_id)}/versions/{seg(version, 'version')}/promote"
         return await self._call("POST", path, wire.ModelVersion)
 
     async def rollback_version(self, model_id: str, version: str) -> wire.ModelVersion:
-        path = f"/v1/models/{_seg(model_id)}/versions/{_seg(version, 'version')}/rollback"
+        path = f"/v1/models/{seg(model_id)}/versions/{seg(version, 'version')}/rollback"
         return await self._call("POST", path, wire.ModelVersion)
 
     async def probe_model(self, model_id: str) -> wire.ProbeResult:
-        return await self._call("GET", f"/v1/models/{_seg(model_id)}/probe", wire.ProbeResult)
+        return await self._call("GET", f"/v1/models/{seg(model_id)}/probe", wire.ProbeResult)
 
     async def set_capabilities(self, model_id: str, caps: list[str]) -> wire.Model:
         update = build(wire.CapabilitiesUpdate, capabilities=list(caps))
         body = wire_body(update, update.wire)
-        path = f"/v1/models/{_seg(model_id)}/capabilities"
+        path = f"/v1/models/{seg(model_id)}/capabilities"
         return await self._call("PATCH", path, wire.Model, body=body)
 
     async def recommendations(self, workspace_id: str) -> wire.RecommendationList:
-        path = f"/v1/workspaces/{_seg(workspace_id, 'workspace id')}/model-recommendations"
+        path = f"/v1/workspaces/{seg(workspace_id, 'workspace id')}/model-recommendations"
         return await self._call("GET", path, wire.RecommendationList)
 
     # ------------------------------------------------------------------ chat
@@ -245,7 +233,7 @@ class XeroClient:
     async def chat_completion(self, slug: str, request: wire.ChatRequest) -> wire.ChatCompletion:
         plain = request.model_copy(update={"stream": None, "stream_options": None})
         body = wire_body(plain, plain.wire)
-        return await self._call("POST", _chat_path(slug), wire.ChatCompletion, body=body)
+        return await self._call("POST", chat_path(slug), wire.ChatCompletion, body=body)
 
     async def stream_chat(
         self, slug: str, request: wire.ChatRequest
@@ -257,7 +245,7 @@ class XeroClient:
         """
         options = wire.StreamOptions(include_usage=True)
         streamed = request.model_copy(update={"stream": True, "stream_options": options})
-        method, path = "POST", _chat_path(slug)
+        method, path = "POST", chat_path(slug)
         out = self._prepare(method, path, None, wire_body(streamed, streamed.wire))
         record = functools.partial(self._record, method, path, time.time(), time.perf_counter())
         try:
@@ -291,20 +279,20 @@ class XeroClient:
         params: Query = {"limit": limit, "order": order}
         if after:
             params["after"] = after
-        return await self._call("GET", _chat_path(slug), wire.StoredCompletionList, params=params)
+        return await self._call("GET", chat_path(slug), wire.StoredCompletionList, params=params)
 
     async def get_stored_completion(self, slug: str, completion_id: str) -> wire.ChatCompletion:
-        path = _chat_path(slug, completion_id)
+        path = chat_path(slug, completion_id)
         return await self._call("GET", path, wire.ChatCompletion)
 
     async def delete_stored_completion(
         self, slug: str, completion_id: str
     ) -> wire.CompletionDeleted:
-        path = _chat_path(slug, completion_id)
+        path = chat_path(slug, completion_id)
         return await self._call("DELETE", path, wire.CompletionDeleted)
 
     async def list_endpoint_models(self, slug: str) -> wire.EndpointModelList:
-        path = f"/{_seg(slug, 'endpoint slug')}/v1/models"
+        path = f"/{seg(slug, 'endpoint slug')}/v1/models"
         return await self._call("GET", path, wire.EndpointModelList)
 
     # ------------------------------------------------------------------ the choke point

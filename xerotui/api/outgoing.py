@@ -38,7 +38,7 @@ Query = Mapping[str, str | int | float | bool]
 M = TypeVar("M", bound=BaseModel)
 
 
-def path_segment(value: object, what: str) -> str:
+def path_segment(value: object, what: str = "model id") -> str:
     """``value`` as one escaped URL path segment; InvalidRequestError for what cannot be."""
     text = value if isinstance(value, str) else str(value)
     problem = _text_problem(text)
@@ -51,6 +51,14 @@ def path_segment(value: object, what: str) -> str:
     if problem:
         raise InvalidRequestError(f"The {what} {problem}.")
     return quote(text, safe="")
+
+
+def chat_path(slug: str, completion_id: str | None = None) -> str:
+    """``/{slug}/v1/chat/completions``, and ``/{completion_id}`` after it when given."""
+    path = f"/{path_segment(slug, 'endpoint slug')}/v1/chat/completions"
+    if completion_id is None:
+        return path
+    return f"{path}/{path_segment(completion_id, 'completion id')}"
 
 
 def check_query(params: Query | None) -> None:
