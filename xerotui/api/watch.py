@@ -388,7 +388,7 @@ class StatusWatcher:
             changes.append(WatchChange(watch, Change.STATUS, status, previous))
             watch.interval = self.policy.first
         elif due:
-            watch.interval = min(self.policy.cap, watch.interval * self.policy.factor)
+            watch.interval = self.policy.slower(watch.interval)
         watch.next_due = now + watch.interval
         outcome = outcome_of(status)
         if outcome is not None:
@@ -402,6 +402,6 @@ class StatusWatcher:
             log.warning("status poll of %s failed: %r", watch.model_id, error)
         watch.failures += 1
         watch.problem = describe(error)
-        watch.interval = min(self.policy.cap, watch.interval * self.policy.factor)
+        watch.interval = self.policy.slower(watch.interval)
         watch.next_due = now + watch.interval
         changes.append(WatchChange(watch, Change.PROBLEM, watch.status, watch.status))

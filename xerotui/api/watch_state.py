@@ -69,12 +69,16 @@ class PollPolicy:
         if not 0 < self.first <= self.cap or self.factor < 1 or self.concurrency < 1:
             raise ValueError("PollPolicy needs 0 < first <= cap, factor >= 1, concurrency >= 1")
 
+    def slower(self, interval: float) -> float:
+        """The interval after a poll that showed no change (or failed)."""
+        return min(self.cap, interval * self.factor)
+
     def schedule(self, polls: int) -> list[float]:
         """The intervals of the first ``polls`` polls of a model that never changes."""
         intervals, interval = [], self.first
         for _ in range(polls):
             intervals.append(interval)
-            interval = min(self.cap, interval * self.factor)
+            interval = self.slower(interval)
         return intervals
 
 

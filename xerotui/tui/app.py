@@ -201,10 +201,13 @@ class XeroApp(AppShell):
         self.open_on_models(ModelDetailScreen(model_id))
 
     def action_open_detail(self) -> None:
+        self._on_highlighted(self.open_detail)
+
+    def _on_highlighted(self, open_screen: Callable[[str], object]) -> None:
         if self.feed.highlighted is None:
             self.notify("Highlight a model in the list first (g l).", severity="warning")
         else:
-            self.open_detail(self.feed.highlighted)
+            open_screen(self.feed.highlighted)
 
     def open_versions(self, model_id: str) -> None:
         """The version timeline, over the models mode (and over a detail shown there)."""
@@ -213,10 +216,7 @@ class XeroApp(AppShell):
         self.open_on_models(VersionsScreen(model_id))
 
     def action_open_versions(self) -> None:
-        if self.feed.highlighted is None:
-            self.notify("Highlight a model in the list first (g l).", severity="warning")
-        else:
-            self.open_versions(self.feed.highlighted)
+        self._on_highlighted(self.open_versions)
 
     def action_revalidate(self) -> None:
         self.jobs.revalidate.targets()

@@ -130,10 +130,6 @@ class ModelGrid(SafeDispatch, GridKeys, ScrollView, can_focus=True):
         return model.id if model is not None else None
 
     @property
-    def wide(self) -> bool:
-        return self._wide
-
-    @property
     def layout_now(self) -> GridLayout | None:
         """The column layout in use (None before the first resize)."""
         return self._layout
