@@ -63,6 +63,16 @@ def without_httpx_cli() -> None:
 
 
 def run_tui(args: argparse.Namespace, chat: ChatOptions | None = None) -> int:
+    from xerotui.tui import heap
+
+    heap.hold()  # no cyclic GC during the imports: the app's first frame turns it back on
+    try:
+        return _run_tui(args, chat)
+    finally:
+        heap.release()
+
+
+def _run_tui(args: argparse.Namespace, chat: ChatOptions | None) -> int:
     # Cheap first (stdlib and our config code): find the connection and put the network to
     # work — the first page request, or the demo sandbox starting — while the heavy imports
     # (Textual, httpx, pydantic: ~0.3 s) run.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
 
 from textual import events
 from textual.app import App
@@ -14,7 +15,7 @@ from textual.binding import BindingType
 from textual.reactive import var
 from textual.screen import Screen
 from textual.signal import Signal
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 from textual.worker import Worker
 
 from xerotui.api.errors import XeroError
@@ -36,7 +37,11 @@ from xerotui.tui.theme import DEFAULT_THEME, THEMES
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.widget import Widget
 
+    from xerotui.tui.widgets.chat_input import ChatInput
+
+CHAT_INPUT = "xerotui.tui.widgets.chat_input"
 FIRST_PAGE_WAIT = 0.3
 """Seconds the first frame may wait for the first page (it is usually there already)."""
 
@@ -124,6 +129,7 @@ class XeroApp(AppShell):
 
     def on_mount(self) -> None:
         self.safety_net = True
+        self.call_after_refresh(heap.settle)  # the start is over (`heap.hold`)
         if self.settings.refresh_interval > 0:
             self.set_interval(self.settings.refresh_interval, self.feed.periodic)
         self.arm_exits()
@@ -239,12 +245,22 @@ class XeroApp(AppShell):
             return
         if isinstance(focused, Input):
             focused.insert_text_at_cursor(event.character)
-        elif isinstance(focused, TextArea):  # the chat prompt, right after g i or ctrl+o
-            focused.insert(event.character)
+        elif focused is not None and self._is_chat_input(focused):
+            focused.insert(event.character)  # the chat prompt, right after g i or ctrl+o
         else:
             return
         event.stop()
         event.prevent_default()
+
+    @staticmethod
+    def _is_chat_input(widget: Widget) -> TypeGuard[ChatInput]:
+        """The chat prompt (a TextArea) is imported with the chat pane, not at start-up
+        (TextArea is ~4 ms of the start): before that, nothing focused can be one."""
+        if CHAT_INPUT not in sys.modules:
+            return False
+        from xerotui.tui.widgets.chat_input import ChatInput
+
+        return isinstance(widget, ChatInput)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "chord":

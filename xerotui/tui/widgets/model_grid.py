@@ -242,25 +242,41 @@ class ModelGrid(SafeDispatch, GridKeys, ScrollView, can_focus=True):
         self.lines.clear()
 
     def _relayout(self, *, force: bool = False) -> None:
-        width = self.scrollable_content_region.width
-        if width <= TRACK:
+        changed = self._fit()
+        layout = self._layout
+        if layout is None:
             return
-        layout = layout_for(width, wide=self._wide, markers=len(self.markers), reserve=TRACK)
-        if force or layout != self._layout:
-            self._layout = layout
+        if changed or force:
             self._forget()
-            self._resize_virtual()
             self.refresh()
             if self.scroll_offset.x > layout.max_scroll_x:  # narrower table: no blank end
                 self.scroll_to(x=layout.max_scroll_x, animate=False, force=True)
+        self._resize_virtual()
         self._scroll_to_row(self._cursor)
         self._post_range()
 
+    def _fit(self) -> bool:
+        """Columns for the width the grid has now; True if they changed."""
+        width = self.scrollable_content_region.width
+        if width <= TRACK:
+            return False
+        layout = layout_for(width, wide=self._wide, markers=len(self.markers), reserve=TRACK)
+        if layout == self._layout:
+            return False
+        self._layout = layout
+        self._forget()
+        return True
+
     def _resize_virtual(self) -> None:
-        if self._layout is not None:
-            size = Size(self._layout.total_width + self._layout.reserve, len(self._models) + 1)
-            if size != self.virtual_size:
-                self.virtual_size = size
+        """Rows (known before any layout) and, only if the columns overflow, their width:
+        so the first frame needs no columns yet and the resize after it changes nothing."""
+        layout = self._layout
+        width = 0
+        if layout is not None and layout.max_scroll_x > 0:
+            width = layout.total_width + layout.reserve
+        size = Size(width, len(self._models) + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     def _painter_now(self) -> RowPainter | None:
         if self._painter is None and self._layout is not None:
@@ -272,7 +288,11 @@ class ModelGrid(SafeDispatch, GridKeys, ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Read the scroll position once per frame, not once per line (a property that
-        costs more than drawing a cached line)."""
+        costs more than drawing a cached line). The first frame places the columns itself
+        (Textual sizes a widget before its first render but tells it after): the first
+        frame shows the rows, not a blank grid that the resize fills a frame later."""
+        if self._layout is None:
+            self._fit()
         offset = self.scroll_offset
         self._view = (offset.x, offset.y, self.page_rows, len(self._models))
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -12,6 +14,8 @@ from xerotui.tui.link import LinkState
 from xerotui.tui.safety import SafeDispatch
 from xerotui.tui.sanitize import one_line
 
+COMPACT_BELOW = 100
+"""Narrower than this, the header shows only the current tab."""
 DOTS = {
     "none": ("○", "dim"),
     "connecting": ("◌", "yellow"),
@@ -52,27 +56,45 @@ class StatusHeader(SafeDispatch, Horizontal):
     }
     """
 
-    def __init__(self, current: str, keys: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        current: str,
+        keys: dict[str, str] | None = None,
+        *,
+        on_first_layout: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(id="status-header")
+        self._on_first_layout = on_first_layout
+        """Called once, when the header is first given its size (the screen's first layout)."""
         self.current = current
         self.keys = keys or {}
         """Chord name -> key, keymap overrides applied."""
         self.jobs = 0
         """Revalidations under watch (shown while there are any)."""
+        self._compact = False
+        """Only the current tab is shown (a narrow screen)."""
 
     def compose(self) -> ComposeResult:
+        # The header spans the screen: its width is known before the first frame, so the
+        # resize after it changes nothing (no second layout at start-up).
+        self._compact = self.app.size.width < COMPACT_BELOW
         yield Static(Text(" xerotui ", style="bold"), id="brand")
         yield Static(self._tabs(), id="tabs")
         yield Static(id="link")
 
     def on_resize(self) -> None:
-        self.query_one("#tabs", Static).update(self._tabs())
+        first, self._on_first_layout = self._on_first_layout, None
+        if first is not None:
+            first()
+        compact = self.size.width < COMPACT_BELOW
+        if compact != self._compact:
+            self._compact = compact
+            self.query_one("#tabs", Static).update(self._tabs())
 
     def _tabs(self) -> Text:
         tabs = Text()
-        compact = self.size.width and self.size.width < 100
         for chord in MODE_CHORDS:
-            if compact and chord.name != self.current:
+            if self._compact and chord.name != self.current:
                 continue
             style = "bold reverse" if chord.name == self.current else ""
             tabs.append(f" {chord.tab} ", style=style)
