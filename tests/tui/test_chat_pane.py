@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from chat_host import PaneHost, ScriptedClient, chunk
 from textual.pilot import Pilot
+from textual.widget import Widget
 from tui_helpers import wait_until
 
 from xerotui.api.chat import ChatSession
@@ -75,14 +76,14 @@ async def test_the_answer_grows_and_no_closed_segment_is_rendered_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     renders: list[tuple[int, str]] = []
-    real = AnswerSegment.set_source
+    real = AnswerSegment.draw
 
-    def recording(self: AnswerSegment, source: str, *, growing: bool = False) -> None:
-        if source != self.source:
-            renders.append((id(self), source))
-        real(self, source, growing=growing)
+    def recording(self: AnswerSegment, widget: Widget, width: int) -> None:
+        if width != self.width or self.source_changed:  # Rich renders it
+            renders.append((id(self), self.source))
+        real(self, widget, width)
 
-    monkeypatch.setattr(AnswerSegment, "set_source", recording)
+    monkeypatch.setattr(AnswerSegment, "draw", recording)
     gc.unfreeze()
     client = ScriptedClient()
     app = PaneHost(client)
@@ -113,7 +114,8 @@ async def test_the_answer_grows_and_no_closed_segment_is_rendered_again(
         segments = answer.segments
         assert len(segments) > 1
         assert not any(segment.growing for segment in segments)  # ended: no blank room left
-        assert segments[-1].size.height == segments[-1].height  # laid out without the room
+        assert answer.size.height == answer.height  # laid out without the room
+        assert answer.height == sum(len(segment.lines) for segment in segments)
         for segment in segments[:-1]:  # closed: rendered with its final text, once
             mine = [text for who, text in renders if who == id(segment)]
             assert mine[-1] == segment.source

@@ -6,7 +6,13 @@ once a segment holds SEGMENT_CHARS characters. A closed segment is rendered once
 only the open one at the end is rendered again as text arrives — at most once a frame, as
 the stream store merges its updates. So the cost of a frame is bounded by one segment,
 however long the answer grows. The open segment keeps a few blank lines under its text
-(SLACK_LINES), so a new line of text repaints the segment without a new layout.
+(SLACK_LINES), so a new line of text repaints the segment's lines without a new layout.
+
+One widget draws every segment (Line API: `render_line(y)` finds the segment and its
+line). Segments are plain objects, not widgets: while an answer streams beside the table,
+each frame repaints the pane's rows through every widget layered there, and the screen's
+layout walks every widget; a widget per segment (and a container around them) was a third
+of that work (benchmarks/bench_chat.py).
 
 Why Rich's Markdown renderer rather than Textual's Markdown widget with MarkdownStream:
 measured on the 2-core VM, the widget builds one child widget per Markdown block, and a
@@ -22,11 +28,10 @@ server is not to be trusted), and control characters are made visible first
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from rich.markdown import Markdown
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -68,80 +73,64 @@ def segments_of(text: str) -> list[str]:
     return [*parts, text]
 
 
-class AnswerSegment(SafeDispatch, Widget):
+class AnswerSegment:
     """One segment of an answer: its Markdown source, rendered by Rich into lines kept
-    until the source or the width changes. A new source whose lines are as many as before
-    repaints the segment only; the screen's layout is redone only when its height changes
-    (a new line), not for every frame of text."""
-
-    DEFAULT_CSS = """
-    AnswerSegment {
-        height: auto;
-        padding: 0 1 0 0;
-    }
-    """
+    until the source or the width changes."""
 
     def __init__(self, source: str = "") -> None:
-        super().__init__()
         self.source = ""
         """The Markdown of this segment as it arrived."""
         self.rendered = ""
         """What was given to the renderer: the source with control characters made visible."""
         self._markdown: Markdown | None = None
-        self._lines: list[Strip] = []
-        self._width = 0
+        self.lines: list[Strip] = []
+        self.width = 0
         self.growing = False
         """Text is still arriving: the height keeps SLACK_LINES of room."""
+        self.source_changed = False
         if source:
             self.set_source(source)
 
     @property
     def height(self) -> int:
         """Lines this segment takes: its text, and room to grow while it grows."""
-        lines = len(self._lines)
+        lines = len(self.lines)
         if not self.growing or not lines:
             return lines
         return -(-lines // SLACK_LINES) * SLACK_LINES
 
     def set_source(self, source: str, *, growing: bool = False) -> None:
-        if source == self.source and growing == self.growing:
-            return
-        before = self.height
+        """The segment's Markdown (drawn at the next :meth:`draw`)."""
         self.growing = growing
         if source != self.source:
             self.source, self.rendered = source, clean(source)
-            theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
-            self._markdown = Markdown(self.rendered, code_theme=theme, hyperlinks=False)
-            self._draw_lines(self._width)
-        self.refresh(layout=self.height != before or not self._width)
+            self._markdown = None
+            self.source_changed = True
 
-    def _draw_lines(self, width: int) -> None:
-        self._width = width
-        if width <= 0 or self._markdown is None:
-            self._lines = []
+    def draw(self, widget: Widget, width: int) -> None:
+        """Render the lines for ``width`` if the source or the width changed."""
+        if width == self.width and not self.source_changed:
             return
-        console = self.app.console
+        self.width, self.source_changed = width, False
+        if self._markdown is None:
+            theme = "ansi_dark" if widget.app.current_theme.dark else "ansi_light"
+            self._markdown = Markdown(self.rendered, code_theme=theme, hyperlinks=False)
+        if width <= 0:
+            self.lines = []
+            return
+        console = widget.app.console
         options = console.options.update_width(width)
-        lines = console.render_lines(self._markdown, options, style=self.rich_style, pad=True)
-        self._lines = [Strip(line, width) for line in lines]
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        if width != self._width:
-            self._draw_lines(width)
-        return self.height
-
-    def render_line(self, y: int) -> Strip:
-        if y < len(self._lines):
-            return self._lines[y]
-        return Strip.blank(self._width, self.rich_style)
+        rendered = console.render_lines(self._markdown, options, style=widget.rich_style, pad=True)
+        self.lines = [Strip(line, width) for line in rendered]
 
 
-class ChatAnswer(SafeDispatch, Vertical):
+class ChatAnswer(SafeDispatch, Widget):
     """Presentational: :meth:`grow` while the answer arrives, :meth:`show` otherwise."""
 
     DEFAULT_CSS = """
     ChatAnswer {
         height: auto;
+        padding: 0 1 0 0;
     }
     """
 
@@ -151,13 +140,10 @@ class ChatAnswer(SafeDispatch, Vertical):
         """The text on screen (before cleaning)."""
         self._start = 0
         """Where the open (last) segment begins in :attr:`shown`."""
-
-    def compose(self) -> ComposeResult:
-        yield AnswerSegment()
-
-    @property
-    def segments(self) -> list[AnswerSegment]:
-        return list(self.query_children(AnswerSegment))
+        self.segments: list[AnswerSegment] = [AnswerSegment()]
+        self._width = 0
+        self._tops: list[int] = [0]
+        """The first line of each segment (as last laid out)."""
 
     @property
     def settled(self) -> bool:
@@ -169,6 +155,10 @@ class ChatAnswer(SafeDispatch, Vertical):
         """The Markdown shown, every segment together."""
         return "".join(segment.source for segment in self.segments)
 
+    @property
+    def height(self) -> int:
+        return sum(segment.height for segment in self.segments)
+
     async def grow(self, content: str) -> None:
         """``content`` is what arrived so far: if it extends :attr:`shown`, close segments
         that are long enough and render the open one again; otherwise show it whole."""
@@ -177,31 +167,68 @@ class ChatAnswer(SafeDispatch, Vertical):
                 await self.show(content)
             return
         *closed, tail = segments_of(content[self._start :])
-        segment = self.segments[-1]
+        before = self.height
         if closed:
-            segment.set_source(closed[0])
-            await self.mount_all([*(AnswerSegment(part) for part in closed[1:]), AnswerSegment()])
+            self.segments[-1].set_source(closed[0])
+            self.segments += [AnswerSegment(part) for part in closed[1:]]
+            self.segments.append(AnswerSegment())
             self._start = len(content) - len(tail)
         self.segments[-1].set_source(tail, growing=True)
         self.shown = content
+        self._redraw(before, closed=bool(closed))
 
     def finish(self) -> None:
         """The answer ended: its open segment gives back the room it kept to grow."""
+        before = self.height
         segment = self.segments[-1]
         segment.set_source(segment.source)
+        self._redraw(before, closed=False)
 
     async def show(self, content: str) -> None:
         """The whole answer at once (restored, loaded, or final and different)."""
         if content == self.shown:
             return
         parts = segments_of(content)
-        segments = self.segments
-        if len(segments) > 1:
-            await self.remove_children(segments[1:])
-        segments[0].set_source(parts[0])
-        if len(parts) > 1:
-            await self.mount_all([AnswerSegment(part) for part in parts[1:]])
+        before = self.height
+        self.segments = [AnswerSegment(part) for part in parts]
         self.shown, self._start = content, len(content) - len(parts[-1])
+        self._redraw(before, closed=True)
 
     async def stop(self) -> None:
         """Nothing is left pending (kept for the message view's life cycle)."""
+
+    def _redraw(self, before: int, *, closed: bool) -> None:
+        """Render what changed now (at the width last laid out); repaint only the open
+        segment's lines unless the height changed (a new layout) or segments closed."""
+        if self._width:
+            self._draw(self._width)
+        if self.height != before or not self._width:
+            self.refresh(layout=True)
+        elif closed:
+            self.refresh()
+        else:
+            top = self._tops[-1]
+            self.refresh(Region(0, top, self._width, self.segments[-1].height))
+
+    def _draw(self, width: int) -> None:
+        self._width = width
+        tops, y = [], 0
+        for segment in self.segments:
+            segment.draw(self, width)
+            tops.append(y)
+            y += segment.height
+        self._tops = tops
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if width != self._width:
+            self._draw(width)
+        return self.height
+
+    def render_line(self, y: int) -> Strip:
+        index = bisect_right(self._tops, y) - 1
+        if 0 <= index < len(self.segments):
+            lines = self.segments[index].lines
+            offset = y - self._tops[index]
+            if offset < len(lines):
+                return lines[offset]
+        return Strip.blank(self._width, self.rich_style)
