@@ -86,6 +86,8 @@ class ModelsScreen(XeroScreen):
         self.wide = self.host.settings.wide_columns
         self.view: list[Model] = []
         self._availability: tuple[bool, bool] | None = None
+        self._status: TableInfo | None = None
+        """What the status line shows now."""
         self._drawn: list[Model] | None = None
         """The inventory's model list the view was made from (a load replaces it)."""
 
@@ -175,20 +177,21 @@ class ModelsScreen(XeroScreen):
     def show_status(self) -> None:
         loading = self.progress
         rows = self.table.visible_rows
-        self.query_one(TableStatus).show(
-            TableInfo(
-                first=rows.start + 1 if rows else 0,
-                last=rows.stop if rows else 0,
-                matching=len(self.view),
-                total=len(self.session.inventory),
-                query=self.applied.text,
-                sort_label=LABELS.get(self.sort, self.sort),
-                descending=self.descending,
-                marked=len(self.marks),
-                loaded=loading.loaded if loading else None,
-                expected=loading.total if loading else None,
-            )
+        info = TableInfo(
+            first=rows.start + 1 if rows else 0,
+            last=rows.stop if rows else 0,
+            matching=len(self.view),
+            total=len(self.session.inventory),
+            query=self.applied.text,
+            sort_label=LABELS.get(self.sort, self.sort),
+            descending=self.descending,
+            marked=len(self.marks),
+            loaded=loading.loaded if loading else None,
+            expected=loading.total if loading else None,
         )
+        if info != self._status:  # a scroll asks twice (its watch, then RangeChanged)
+            self._status = info
+            self.query_one(TableStatus).show(info)
         # The footer is rebuilt on refresh_bindings: only when a key's availability
         # (check_action) can have changed.
         availability = (bool(self.view), bool(self.query_text))
@@ -200,11 +203,13 @@ class ModelsScreen(XeroScreen):
 
     @on(ModelGrid.Highlighted, "#models")
     def _highlighted(self, event: ModelGrid.Highlighted) -> None:
+        event.stop()  # handled: no need to walk the app's handlers at every cursor move
         self.host.feed.select(event.model_id)
 
     @on(ModelGrid.RangeChanged, "#models")
-    def _range_changed(self) -> None:
+    def _range_changed(self, event: ModelGrid.RangeChanged) -> None:
         """The rows on screen changed (a resize, a new source): the status line."""
+        event.stop()
         if self.host.session is not None:
             self.show_status()
 

@@ -264,16 +264,13 @@ class ModelGrid(SafeDispatch, GridKeys, ScrollView, can_focus=True):
         if layout == self._layout:
             return False
         self._layout = layout
-        self._forget()
         return True
 
     def _resize_virtual(self) -> None:
-        """Rows (known before any layout) and, only if the columns overflow, their width:
-        so the first frame needs no columns yet and the resize after it changes nothing."""
+        """Rows (known before any layout, so the first frame can scroll) and the columns'
+        width (once they are placed)."""
         layout = self._layout
-        width = 0
-        if layout is not None and layout.max_scroll_x > 0:
-            width = layout.total_width + layout.reserve
+        width = layout.total_width + layout.reserve if layout is not None else 0
         size = Size(width, len(self._models) + 1)
         if size != self.virtual_size:
             self.virtual_size = size
