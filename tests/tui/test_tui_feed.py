@@ -19,7 +19,8 @@ from tui_probe import delete_model, no_pending_jobs, open_detail, sandbox_http
 
 from xerotui.config.settings import Settings
 from xerotui.launcher import SandboxInfo, SandboxProcess
-from xerotui.tui import model_feed
+from xerotui.tui import heap, model_feed
+from xerotui.tui.screens.base import XeroScreen
 from xerotui.tui.screens.model_detail import ModelDetailScreen
 from xerotui.tui.screens.models import ModelsScreen
 from xerotui.tui.screens.overview import OverviewScreen
@@ -141,3 +142,47 @@ async def test_what_is_alive_after_the_first_load_is_frozen_and_handed_back_at_t
         await pilot.press("g", "i")  # the chat pane: its modules join the frozen part
         await wait_until(pilot, lambda: gc.get_freeze_count() > frozen, what="a second freeze")
     assert gc.get_freeze_count() == 0
+
+
+async def test_the_start_holds_the_cyclic_gc_until_the_first_frame(make_app: MakeApp) -> None:
+    """`xerotui` stops the cyclic GC before its imports (heap.hold); the app's first frame
+    turns it back on, freezing what the start made instead of walking it."""
+    gc.unfreeze()
+    heap.hold()
+    try:
+        app = make_app()
+        assert not gc.isenabled()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, gc.isenabled, what="the collector back on")
+            assert gc.get_freeze_count() > 0
+            await loaded(pilot)
+    finally:
+        heap.release()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+async def test_a_screen_repaints_every_widget_once_on_its_first_layout(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first screen's first frame is drawn while Textual mounts the app and never
+    written: its first layout repaints every widget so the next frame carries all of it."""
+    calls: list[str] = []
+    real = XeroScreen.repaint
+
+    def counting(self: XeroScreen) -> None:
+        calls.append(type(self).__name__)
+        real(self)
+
+    monkeypatch.setattr(XeroScreen, "repaint", counting)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert calls == ["ModelsScreen"]
+        await pilot.resize_terminal(90, 30)
+        await settle(pilot)
+        assert calls == ["ModelsScreen"]  # once: a resize later is a resize
+        await pilot.press("g", "j")
+        await wait_until(pilot, lambda: len(calls) == 2, what="the jobs screen's first layout")
+        assert calls == ["ModelsScreen", "JobsScreen"]
+    assert not app.unexpected_errors
