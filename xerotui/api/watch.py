@@ -355,8 +355,12 @@ class StatusWatcher:
         models.extend(result.models.values())
         for model_id, model in result.models.items():
             watch = self._running.get(model_id)
-            if watch is not None:
-                self._observe(watch, model, now, model_id in due_ids, changes)
+            if watch is None:
+                continue
+            changes += watch.observed(model, self.policy, now, due=model_id in due_ids)
+            outcome = outcome_of(watch.status)
+            if outcome is not None:
+                changes.append(self._end(watch, outcome, f"Status {watch.status}", now))
         for model_id, error in result.errors.items():
             watch = self._running.get(model_id)
             if watch is None:
@@ -365,43 +369,9 @@ class StatusWatcher:
                 gone.append(model_id)
                 changes.append(self._end(watch, Outcome.GONE, f"Model gone: {error.message}", now))
             else:
-                self._failed(watch, error, now, changes)
+                if not isinstance(error, XeroError):
+                    log.warning("status poll of %s failed: %r", model_id, error)
+                changes.append(watch.poll_failed(describe(error), self.policy, now))
         if result.rate_limited is not None:
             wait = result.rate_limited.retry_after
             self._paused_until = now + (self.policy.rate_limit_wait if wait is None else wait)
-
-    def _observe(
-        self, watch: Watch, model: Model, now: float, due: bool, changes: list[WatchChange]
-    ) -> None:
-        """A fresh model: record a new status, clear a problem, end at a terminal status."""
-        watch.polls += 1
-        watch.name = model.name or watch.name
-        if watch.failures:
-            watch.failures, watch.problem = 0, None
-            changes.append(WatchChange(watch, Change.PROBLEM, watch.status, watch.status))
-        previous = watch.status
-        status = previous if model.status is None else model.status  # no status: no news
-        if status != previous:
-            watch.status = status
-            if status:
-                watch.history.append((watch.wall(now), status))
-            changes.append(WatchChange(watch, Change.STATUS, status, previous))
-            watch.interval = self.policy.first
-        elif due:
-            watch.interval = self.policy.slower(watch.interval)
-        watch.next_due = now + watch.interval
-        outcome = outcome_of(status)
-        if outcome is not None:
-            changes.append(self._end(watch, outcome, f"Status {status}", now))
-
-    def _failed(
-        self, watch: Watch, error: Exception, now: float, changes: list[WatchChange]
-    ) -> None:
-        """A failed poll: counted and shown; the watch goes on, polled less often."""
-        if not isinstance(error, XeroError):
-            log.warning("status poll of %s failed: %r", watch.model_id, error)
-        watch.failures += 1
-        watch.problem = describe(error)
-        watch.interval = self.policy.slower(watch.interval)
-        watch.next_due = now + watch.interval
-        changes.append(WatchChange(watch, Change.PROBLEM, watch.status, watch.status))

@@ -128,6 +128,39 @@ class Watch:
         end = self.ended if self.ended is not None else now
         return max(0.0, end - self.started)
 
+    def observed(
+        self, model: Model, policy: PollPolicy, now: float, *, due: bool
+    ) -> list[WatchChange]:
+        """A fresh copy of the model: a new status is recorded and restarts the schedule, a
+        problem is cleared, a due poll that changed nothing slows the schedule down. (The
+        watcher ends the watch if the status is terminal.)"""
+        changes: list[WatchChange] = []
+        self.polls += 1
+        self.name = model.name or self.name
+        if self.failures:
+            self.failures, self.problem = 0, None
+            changes.append(WatchChange(self, Change.PROBLEM, self.status, self.status))
+        previous = self.status
+        status = previous if model.status is None else model.status  # no status: no news
+        if status != previous:
+            self.status = status
+            if status:
+                self.history.append((self.wall(now), status))
+            changes.append(WatchChange(self, Change.STATUS, status, previous))
+            self.interval = policy.first
+        elif due:
+            self.interval = policy.slower(self.interval)
+        self.next_due = now + self.interval
+        return changes
+
+    def poll_failed(self, problem: str, policy: PollPolicy, now: float) -> WatchChange:
+        """A failed poll: counted and shown; the watch goes on, polled less often."""
+        self.failures += 1
+        self.problem = problem
+        self.interval = policy.slower(self.interval)
+        self.next_due = now + self.interval
+        return WatchChange(self, Change.PROBLEM, self.status, self.status)
+
 
 class Change(enum.StrEnum):
     """What happened to a watch."""
