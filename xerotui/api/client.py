@@ -21,13 +21,12 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
-import pydantic
 
 from xerotui.api import schema as wire
 from xerotui.api.chatstream import ChatStreamReader
-from xerotui.api.errors import PlannedRequest, UnexpectedResponseError, XeroError
+from xerotui.api.errors import PlannedRequest, XeroError
 from xerotui.api.exchange import Exchange, Trace
-from xerotui.api.failures import error_from_response, validation_summary
+from xerotui.api.failures import decode_response, error_from_response
 from xerotui.api.guard import Mode, RequestGuard
 from xerotui.api.masking import curl_command, mask_key
 from xerotui.api.outgoing import Outgoing, build, chat_path, json_bytes, prepare, wire_body
@@ -365,19 +364,7 @@ class XeroClient:
         self, method: str, path: str, model: type[W], *, params: Params = None, body: Body = None
     ) -> W:
         response = await self._request(method, path, params=params, body=body)
-        request_id = response.headers.get("x-request-id")
-        where: dict[str, Any] = {"status": response.status_code, "request_id": request_id}
-        where |= {"method": method, "path": path}
-        try:
-            data = response.json()
-        except ValueError:
-            snippet = response.text[:120]
-            raise UnexpectedResponseError(f"The answer is not JSON: {snippet!r}", **where) from None
-        try:
-            return model.model_validate(data)
-        except pydantic.ValidationError as exc:
-            detail = f"{model.__name__} does not match: {validation_summary(exc)}"
-            raise UnexpectedResponseError(detail, **where) from None
+        return decode_response(response, model, method, path)
 
     # ------------------------------------------------------------------ the log
 

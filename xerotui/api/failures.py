@@ -12,7 +12,7 @@ import socket
 import ssl
 import time
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pydantic
@@ -26,7 +26,9 @@ from xerotui.api.errors import (
     error_class,
 )
 from xerotui.api.masking import key_secret, mask_key
+from xerotui.api.wire_base import Wire
 
+W = TypeVar("W", bound=Wire)
 SNIPPET_CHARS = 160
 _HIDDEN_HTML = re.compile(r"<(script|style|title|head)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
@@ -215,6 +217,24 @@ def transport_error(
     failed = ConnectionFailedError(f"Could not reach {host}: {reason}.{unsure}", **where)
     failed.maybe_applied = maybe_applied
     return failed
+
+
+def decode_response(response: httpx.Response, model: type[W], method: str, path: str) -> W:
+    """The ``model`` a successful response carries; an UnexpectedResponseError (with the
+    request id) when it is not JSON or not that shape."""
+    request_id = response.headers.get("x-request-id")
+    where: dict[str, Any] = {"status": response.status_code, "request_id": request_id}
+    where |= {"method": method, "path": path}
+    try:
+        data = response.json()
+    except ValueError:
+        snippet = response.text[:120]
+        raise UnexpectedResponseError(f"The answer is not JSON: {snippet!r}", **where) from None
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        detail = f"{model.__name__} does not match: {validation_summary(exc)}"
+        raise UnexpectedResponseError(detail, **where) from None
 
 
 def validation_summary(exc: pydantic.ValidationError, limit: int = 3) -> str:
