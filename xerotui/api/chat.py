@@ -124,12 +124,13 @@ class ChatSession:
         parts.append(f"msgs: {self.message_count}")
         return " | ".join(parts)
 
-    def messages(self) -> list[ChatMessage]:
-        """The history as sent: the system message, then every message with text."""
+    def messages(self, upto: int | None = None) -> list[ChatMessage]:
+        """The history as sent: the system message, then every message with text (of the
+        entries before ``upto``, all by default)."""
         sent = [ChatMessage(role="system", content=self.system)] if self.system else []
         sent += [
             ChatMessage(role=e.role, content=e.content)
-            for e in self.entries
+            for e in self.entries[:upto]
             if e.content or e.role != "assistant"
         ]
         return sent
@@ -160,12 +161,7 @@ class ChatSession:
     async def regenerate(self) -> AsyncGenerator[ChatEvent, None]:
         """Drop the last answer (whatever its state) and answer the last question again."""
         self._check_idle()
-        keep = len(self.entries)
-        if keep and self.entries[-1].role == "assistant":
-            keep -= 1  # the answer to replace
-        if keep == 0 or self.entries[keep - 1].role != "user":
-            raise ChatSessionError("There is no question to answer again")
-        del self.entries[keep:]
+        del self.entries[self._question_end() :]
         async with contextlib.aclosing(self._run()) as events:
             async for event in events:
                 yield event
@@ -178,15 +174,23 @@ class ChatSession:
         """Stop the answer arriving now (Esc); it is kept, marked stopped."""
         return self._turn.stop() if self._turn is not None else False
 
-    def dry_run(self, text: str, *, again: bool = False) -> DryRun:
-        """The request that sending ``text`` would make (``again``: asking the last question
-        again, which it is already), without sending it."""
-        messages = self.messages()
-        if again:
-            while messages and messages[-1].role != "user":
-                messages.pop()
+    def _question_end(self) -> int:
+        """Where the history ends when the last question is asked again: after it, the
+        answer to it (whatever its state) dropped."""
+        keep = len(self.entries)
+        if keep and self.entries[-1].role == "assistant":
+            keep -= 1  # the answer to replace
+        if keep == 0 or self.entries[keep - 1].role != "user":
+            raise ChatSessionError("There is no question to answer again")
+        return keep
+
+    def dry_run(self, text: str | None = None) -> DryRun:
+        """The request that sending ``text`` would make (None: asking the last question
+        again, as :meth:`regenerate` would), without sending it."""
+        if text is None:
+            messages = self.messages(upto=self._question_end())
         else:
-            messages.append(ChatMessage(role="user", content=text))
+            messages = [*self.messages(), ChatMessage(role="user", content=text)]
         request = self._options.request(messages)
         if self._options.stream:
             update = {"stream": True, "stream_options": StreamOptions(include_usage=True)}

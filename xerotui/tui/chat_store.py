@@ -316,8 +316,12 @@ class ChatStore:
     def regenerate(self) -> bool:
         session = self.session
         if self.dry_run and session is not None:  # the answer stays: nothing would be sent
-            question = next((e.content for e in reversed(session.entries) if e.role == "user"), "")
-            self.show_dry_run(session.dry_run(question, again=True))
+            from xerotui.api.chat import ChatSessionError  # loaded with the session
+
+            try:
+                self.show_dry_run(session.dry_run())
+            except ChatSessionError as error:
+                self.app.notify(str(error), severity="warning")
             return True
         return self._run(lambda s: s.regenerate(), "Asking again")
 
