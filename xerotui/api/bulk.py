@@ -38,12 +38,6 @@ class BulkStatus(enum.StrEnum):
     SKIPPED = "SKIPPED"
 
 
-def may_have_reached_server(error: BaseException) -> bool:
-    """Whether a connection failure could have happened after the server got the request
-    (the client's request path knows: it watched the request being written)."""
-    return isinstance(error, XeroError) and error.maybe_applied
-
-
 @dataclass(frozen=True)
 class BulkResult(Generic[T]):
     """The result of one id. ``error`` is the failure (None for OK), ``value`` the answer."""
@@ -200,7 +194,7 @@ class BulkRunner(Generic[T]):
             log.exception("bulk operation on %s failed unexpectedly", model_id, exc_info=error)
             unknown = self._mutation  # we cannot tell how far it got
         else:
-            unknown = self._mutation and may_have_reached_server(error)
+            unknown = self._mutation and error.maybe_applied  # the request may have landed
         return BulkResult(model_id, BulkStatus.UNKNOWN if unknown else BulkStatus.FAIL, error)
 
     def _emit(self, result: BulkResult[T] | None) -> None:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from xerotui.api.chat_autosave import profile_dir
 from xerotui.config import paths
-from xerotui.config.paths import write_private
 
 __all__ = ["InputHistory"]
 
@@ -96,7 +95,7 @@ class InputHistory:
         try:
             if self._lines_on_disk >= 2 * self.limit:
                 body = "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in self.entries)
-                write_private(self.path, body.encode("utf-8"))
+                paths.write_private(self.path, body.encode("utf-8"))
                 self._lines_on_disk = len(self.entries)
                 return
             paths.ensure_private_dir(self.path.parent)

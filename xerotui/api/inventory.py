@@ -89,15 +89,16 @@ class ModelInventory:
     def get(self, model_id: str) -> Model | None:
         return self._by_id.get(model_id)
 
-    def replace(
-        self, models: Iterable[Model], *, complete: bool = True, lean: bool = True
-    ) -> dict[str, str]:
-        """Swap in a new model set; returns {id: old status} for models whose status changed.
-        ``lean=False``: the models already share their fields (load() leans each page)."""
-        old = self._by_id
+    def replace(self, models: Iterable[Model], *, complete: bool = True) -> dict[str, str]:
+        """Swap in a new model set; returns {id: old status} for models whose status changed."""
         models = list(models)
-        if lean:
-            self._sharing.lean(models)
+        self._sharing.lean(models)
+        return self._swap(models, complete)
+
+    def _swap(self, models: list[Model], complete: bool) -> dict[str, str]:
+        """:meth:`replace` of models that already share their fields (load() leans each
+        page as it arrives)."""
+        old = self._by_id
         unique: dict[str, Model] = {}
         for model in models:
             unique.setdefault(model.id, model)
@@ -220,11 +221,11 @@ class ModelInventory:
         self._sharing.lean(first.data)
         total = first.total if first.total is not None else len(first.data)
         if not first.has_more:
-            changed = self.replace(first.data, complete=True, lean=False)
+            changed = self._swap(first.data, True)
             yield LoadProgress(len(first.data), len(first.data), True, changed)
             return
         if not self.complete or not self.models:
-            self.replace(first.data, complete=False, lean=False)
+            self._swap(first.data, False)
         yield LoadProgress(len(first.data), total, False)
 
         pages: dict[int, list[Model]] = {0: first.data}
@@ -259,5 +260,5 @@ class ModelInventory:
             loaded += len(page.data)
             yield LoadProgress(loaded, max(total, loaded), False)
         ordered = [model for offset in sorted(pages) for model in pages[offset]]
-        changed = self.replace(ordered, complete=True, lean=False)  # each page was leaned
+        changed = self._swap(ordered, True)
         yield LoadProgress(len(self.models), len(self.models), True, changed)

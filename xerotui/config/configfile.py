@@ -73,7 +73,7 @@ def write_toml(path: Path, data: dict[str, Any]) -> None:
     directory = paths.ensure_private_dir(path.parent)
     if stat.S_IMODE(directory.stat().st_mode) & 0o077:
         directory.chmod(0o700)
-    paths.write_private(path, tomli_w.dumps(data).encode("utf-8"), sync=True)
+    paths.write_private(path, tomli_w.dumps(data).encode("utf-8"), make_dirs=False, sync=True)
 
 
 _EDITS = threading.RLock()
