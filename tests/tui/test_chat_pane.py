@@ -321,3 +321,24 @@ async def test_a_long_answer_grows_in_segments_and_redraws_the_same() -> None:
         again = answer_view(dock).query_one(ChatAnswer)
         await wait_until(pilot, lambda: again.settled, what="drawn")
         assert [segment.source for segment in again.segments] == sources
+
+
+async def test_an_answer_is_drawn_again_in_a_new_theme() -> None:
+    client = ScriptedClient()
+    app = PaneHost(client)
+    async with app.run_test(size=SIZE) as pilot:
+        dock = await open_pane(pilot)
+        await ask(pilot, "x")
+        client.say("Some **bold** text and `code`.\n\n```python\nprint(1)\n```\n")
+        client.finish()
+        await wait_until(pilot, lambda: not app.chat.busy, what="the answer")
+        await pilot.pause()
+        answer = answer_view(dock).query_one(ChatAnswer)
+        before = [segment.lines for segment in answer.segments]
+        app.theme = "textual-light"
+        await wait_until(
+            pilot,
+            lambda: [segment.lines for segment in answer.segments] != before,
+            what="the answer drawn in the light theme",
+        )
+        assert answer.source.startswith("Some **bold**")

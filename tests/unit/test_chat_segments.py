@@ -22,7 +22,17 @@ def test_no_cut_until_the_next_line_has_begun() -> None:
 
 @pytest.mark.parametrize(
     "follows",
-    ["- item", "* item", "+ item", "12. item", "  indented", "\tcode", "> quote", "| a | b |"],
+    [
+        "- item",
+        "* item",
+        "+ item",
+        "12. item",
+        "12",
+        "  indented",
+        "\tcode",
+        "> quote",
+        "| a | b |",
+    ],
 )
 def test_no_cut_before_a_line_that_may_continue_the_block(follows: str) -> None:
     assert next_cut(PARA + follows, 0) is None

@@ -1,10 +1,11 @@
 """FieldSpec: what each PATCH field of a model means — written once, on the fields themselves.
 
-`schema.ModelMetadata` declares every field of `PATCH /models/{id}` (design.md section 4)
-with an `Annotated[..., FieldSpec(...)]`: its label and group for the edit form, the allowed
-values, whether it must be a positive integer, its unit, its maximum length, and the error
-code and message the server answers when a value is refused. The sandbox's validation and
-store, and the TUI's edit form, are derived from `specs()`; nothing lists the fields again.
+`metadata.ModelMetadata` (re-exported by `schema`) declares every field of
+`PATCH /models/{id}` (design.md section 4) with an `Annotated[..., FieldSpec(...)]`: its
+label and group for the edit form, the allowed values, whether it must be a positive
+integer, its unit, its maximum length, and the error code and message the server answers
+when a value is refused. The sandbox's validation and store, and the TUI's edit form, are
+derived from `specs()`; nothing lists the fields again.
 """
 
 from __future__ import annotations

@@ -46,6 +46,8 @@ every line; the blank lines go when the answer ends."""
 _FENCE = re.compile(r"[ ]{0,3}(```|~~~)")
 _CONTINUES = re.compile(r"[ \t]|[-*+>|]|\d+[.)]")
 """A line that may belong to the block before the blank line (indented, list, quote, table)."""
+_NUMBER = re.compile(r"\d+\Z")
+"""A line that has only begun with a number: it may yet be "2. item", a list going on."""
 
 
 def next_cut(text: str, at_least: int) -> int | None:
@@ -54,7 +56,7 @@ def next_cut(text: str, at_least: int) -> int | None:
     has begun and starts a new block. None if there is none yet."""
     offset, in_fence, blank = 0, False, False
     for line in text.splitlines(keepends=True):
-        starts_block = line.strip() and not _CONTINUES.match(line)
+        starts_block = line.strip() and not _CONTINUES.match(line) and not _NUMBER.match(line)
         if blank and starts_block and not in_fence and offset >= at_least:
             return offset
         if _FENCE.match(line):
@@ -107,6 +109,11 @@ class AnswerSegment:
             self._markdown = None
             self.source_changed = True
 
+    def restyle(self) -> None:
+        """Render again at the next :meth:`draw` (the theme changed)."""
+        self._markdown = None
+        self.source_changed = True
+
     def draw(self, widget: Widget, width: int) -> None:
         """Render the lines for ``width`` if the source or the width changed."""
         if width == self.width and not self.source_changed:
@@ -144,6 +151,16 @@ class ChatAnswer(SafeDispatch, Widget):
         self._width = 0
         self._tops: list[int] = [0]
         """The first line of each segment (as last laid out)."""
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._restyle)
+
+    def _restyle(self, _: object) -> None:
+        """Another theme: the lines were drawn in the old one's colours (and code theme)."""
+        for segment in self.segments:
+            segment.restyle()
+        self._width = 0
+        self.refresh(layout=True)
 
     @property
     def settled(self) -> bool:
@@ -193,9 +210,6 @@ class ChatAnswer(SafeDispatch, Widget):
         self.segments = [AnswerSegment(part) for part in parts]
         self.shown, self._start = content, len(content) - len(parts[-1])
         self._redraw(before, closed=True)
-
-    async def stop(self) -> None:
-        """Nothing is left pending (kept for the message view's life cycle)."""
 
     def _redraw(self, before: int, *, closed: bool) -> None:
         """Render what changed now (at the width last laid out); repaint only the open
