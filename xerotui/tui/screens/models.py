@@ -86,8 +86,6 @@ class ModelsScreen(XeroScreen):
         self.wide = self.host.settings.wide_columns
         self.view: list[Model] = []
         self._availability: tuple[bool, bool] | None = None
-        self._status: TableInfo | None = None
-        """What the status line shows now."""
         self._drawn: list[Model] | None = None
         """The inventory's model list the view was made from (a load replaces it)."""
 
@@ -189,9 +187,7 @@ class ModelsScreen(XeroScreen):
             loaded=loading.loaded if loading else None,
             expected=loading.total if loading else None,
         )
-        if info != self._status:  # a scroll asks twice (its watch, then RangeChanged)
-            self._status = info
-            self.query_one(TableStatus).show(info)
+        self.query_one(TableStatus).show(info)
         # The footer is rebuilt on refresh_bindings: only when a key's availability
         # (check_action) can have changed.
         availability = (bool(self.view), bool(self.query_text))

@@ -62,7 +62,7 @@ class TableStatus(SafeDispatch, Horizontal):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._shown: tuple[Text, str] | None = None
+        self._shown: TableInfo | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="rows")
@@ -73,6 +73,11 @@ class TableStatus(SafeDispatch, Horizontal):
         self.query_one("#load-progress").display = False
 
     def show(self, info: TableInfo) -> None:
+        """Draw ``info``; the same again draws nothing (a scroll reports it twice: the
+        scroll's watch and the grid's RangeChanged)."""
+        if info == self._shown:
+            return
+        previous, self._shown = self._shown, info
         rows = Text()
         if info.matching:
             rows.append(f"rows {info.first:,}-{info.last:,} of {info.matching:,}", style="bold")
@@ -84,16 +89,18 @@ class TableStatus(SafeDispatch, Horizontal):
         rows.append(f" · sort {info.sort_label} {'▼' if info.descending else '▲'}", style="dim")
         if info.marked:
             rows.append(f" · {info.marked:,} marked", style="bold magenta")
-        loading = info.loaded is not None and info.expected is not None
-        hint = f"loading {info.loaded:,}/{info.expected:,}" if loading else ""
-        if self._shown is not None and self._shown == (rows, hint):
-            return
-        previous_hint = self._shown[1] if self._shown else ""
-        self._shown = (rows, hint)
         self.query_one("#rows", Static).update(rows, layout=False)
+        hint = _hint(info)
         bar = self.query_one("#load-progress", ProgressBar)
-        if loading:
+        if hint:
             bar.update(total=info.expected, progress=info.loaded or 0)
-        if hint != previous_hint:  # the load started or ended, or moved on: a layout
-            bar.display = loading
+        if hint != (_hint(previous) if previous else ""):  # a load started, moved on or ended
+            bar.display = bool(hint)
             self.query_one("#hint", Static).update(Text(hint, style="yellow"))
+
+
+def _hint(info: TableInfo) -> str:
+    """``loading N/M`` while pages are still arriving, else nothing."""
+    if info.loaded is None or info.expected is None:
+        return ""
+    return f"loading {info.loaded:,}/{info.expected:,}"
