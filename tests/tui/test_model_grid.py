@@ -3,12 +3,12 @@ spinner, header clicks, the frozen Name column, and the column layout."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from grid_host import GridHost, lines, load_inventory, strips
 from rich.cells import cell_len
 from textual import events
-from textual.strip import Strip
+from textual.geometry import Region
 from tui_helpers import wait_until
 
 from xerotui.launcher import SandboxInfo
@@ -119,13 +119,23 @@ async def test_marks_and_flash_redraw_their_rows(sandbox: SandboxInfo) -> None:
 
 
 class CountingGrid(ModelGrid):
-    """Records which lines are drawn (public Line API method, nothing private)."""
+    """Records the lines it asks Textual to repaint (public `refresh`, nothing private)."""
 
-    drawn: ClassVar[list[int]] = []
+    refreshed: ClassVar[list[int]] = []
 
-    def render_line(self, y: int) -> Strip:
-        self.drawn.append(y)
-        return super().render_line(y)
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        if regions:
+            for region in regions:
+                self.refreshed.extend(region.line_range)
+        else:
+            self.refreshed.extend(range(self.size.height))
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
 async def test_spinner_tick_redraws_only_visible_rows_in_progress(sandbox: SandboxInfo) -> None:
@@ -137,18 +147,57 @@ async def test_spinner_tick_redraws_only_visible_rows_in_progress(sandbox: Sandb
         grid = app.grid
         await pilot.pause()
         assert "◌ validating" in lines(grid)[3]  # no frame yet: a still glyph
-        CountingGrid.drawn.clear()
+        CountingGrid.refreshed.clear()
         grid.tick()
         await pilot.pause()
-        assert set(CountingGrid.drawn) == {3}
+        assert set(CountingGrid.refreshed) == {3}
         assert f"{SPINNER[1]} validating" in lines(grid)[3]
-        CountingGrid.drawn.clear()
-        await pilot.press("down")  # a cursor move draws the two lines it touches
-        assert set(CountingGrid.drawn) == {1, 2}
+        CountingGrid.refreshed.clear()
+        await pilot.press("down")  # a cursor move repaints the two lines it touches
+        assert set(CountingGrid.refreshed) == {1, 2}
         app.animation_level = "none"
         grid.tick()
         await pilot.pause()
         assert "◌ validating" in lines(grid)[3]
+
+
+async def test_a_frame_reuses_the_strips_of_rows_it_already_showed(sandbox: SandboxInfo) -> None:
+    """What Textual caches on a Strip (line filters, chops, escape codes) is kept when the
+    rows scroll: a row that stays on screen is the same Strip object a line higher."""
+    view = (await load_inventory(sandbox)).view()
+    app = GridHost(view)
+    async with app.run_test(size=(120, 16)) as pilot:
+        grid = app.grid
+        await pilot.pause()
+        before = grid.render_lines(Region(0, 0, *grid.outer_size))
+        again = grid.render_lines(Region(0, 0, *grid.outer_size))
+        assert all(a is b for a, b in zip(before, again, strict=True))
+        grid.move_cursor(grid.page_rows)  # one row past the screen: scrolled by one
+        await pilot.pause()
+        assert grid.scroll_offset.y == 1
+        after = grid.render_lines(Region(0, 0, *grid.outer_size))
+        assert after[0] is before[0]  # the header
+        # rows 2..: the line one higher, unless the scroll track's thumb moved over it
+        kept = [y for y in range(2, len(after) - 1) if after[y - 1] is before[y]]
+        assert len(kept) >= len(after) - 6
+        assert [s.text for s in after[1:-1]] == [s.text for s in before[2:]]
+
+
+async def test_a_grid_given_a_border_is_drawn_by_textual_with_it(sandbox: SandboxInfo) -> None:
+    """The grid's own path skips what its CSS does not have; with a border, padding or
+    tint set on it, Textual draws them (`plain_box`)."""
+    view = (await load_inventory(sandbox)).view()
+    app = GridHost(view)
+    async with app.run_test(size=(120, 16)) as pilot:
+        grid = app.grid
+        grid.styles.border = ("round", "red")
+        await pilot.pause()
+        shown = lines(grid)
+        assert shown[0].startswith("╭")
+        assert shown[-1].startswith("╰")
+        assert shown[1].startswith("│")
+        assert shown[1].split()[1:3] == ["ID", "Name"]
+        assert view[0].id[:8] in shown[2]
 
 
 async def test_header_click_asks_for_a_sort_and_shows_the_arrow(sandbox: SandboxInfo) -> None:

@@ -14,7 +14,7 @@ from jobs_probe import (
     revalidate_row,
     set_timings,
 )
-from textual.strip import Strip
+from textual.geometry import Region
 from tui_helpers import MakeApp, build_app, settle, wait_until
 from tui_probe import (
     SIZE,
@@ -40,6 +40,7 @@ from xerotui.tui.screens.confirm import ConfirmScreen
 from xerotui.tui.screens.jobs import JobsScreen
 from xerotui.tui.screens.overview import OverviewScreen
 from xerotui.tui.session import Session, SessionOpener
+from xerotui.tui.widgets.model_grid import ModelGrid
 from xerotui.tui.widgets.status_header import StatusHeader
 
 
@@ -358,14 +359,15 @@ async def test_the_spinner_repaints_only_its_rows(make_app: MakeApp, sandbox: Sa
         await set_timings(sandbox, validation_seconds=120)
         await revalidate_row(pilot, model_id)
         table = models_screen(app).table
-        painted: list[int] = []
-        render_line = table.render_line
+        painted: list[int] = []  # the lines the grid asks Textual to repaint
+        refresh = table.refresh
 
-        def counting(y: int) -> Strip:
-            painted.append(y)
-            return render_line(y)
+        def counting(*regions: Region, **flags: bool) -> ModelGrid:
+            for region in regions or (Region(0, 0, table.size.width, table.size.height),):
+                painted.extend(region.line_range)
+            return refresh(*regions, **flags)
 
-        table.render_line = counting  # type: ignore[method-assign]
+        table.refresh = counting  # type: ignore[method-assign]
 
         async def next_frame() -> None:
             shown = cell(app, model_id, "status")

@@ -41,6 +41,17 @@ class GridLines:
         self._lines.clear()
         self._windows.clear()
 
+    def advance(self, *, animated: bool) -> bool:
+        """The spinner's next frame (animations off: the still glyph); False if the rows
+        look the same as before."""
+        if not animated:
+            if self.frame is None:
+                return False
+            self.frame = None
+        else:
+            self.frame = (self.frame or 0) + 1
+        return True
+
     def set_marker(self, name: str, ids: Collection[str]) -> frozenset[str]:
         """Returns the ids whose marker changed."""
         if name not in self.marked:

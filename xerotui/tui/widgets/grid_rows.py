@@ -10,13 +10,16 @@ markup: cells are plain strings with a Rich `Style`, turned into segments direct
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.color import Color
+from textual.css.styles import StylesBase
+from textual.filter import LineFilter
 from textual.strip import Strip
 
 from xerotui.api.schema import Model
@@ -197,6 +200,25 @@ CELLS: dict[str, Callable[[Model, int | None], Cell]] = {
 }
 
 
+def plain_box(styles: StylesBase) -> bool:
+    """No padding, border, outline, hatch, tint or opacity: a line goes out as drawn."""
+    return (
+        not any(styles.gutter)
+        and not styles.has_rule("hatch")
+        and not any(edge for edge, _ in styles.outline)
+        and not styles.tint.a
+        and styles.opacity == 1.0
+        and styles.text_opacity == 1.0
+    )
+
+
+def filtered(line: Strip, filters: Sequence[LineFilter], background: Color) -> Strip:
+    """`line` through the app's line filters (each result is cached on the Strip itself)."""
+    for line_filter in filters:
+        line = line.apply_filter(line_filter, background)
+    return line
+
+
 def in_progress(model: Model) -> bool:
     try:
         return status_kind(model.status) == "progress"
@@ -247,6 +269,14 @@ class RowPainter:
             cell_style = row_style + style + over if style else row_style + over
             segments.append(Segment(f" {content} ", cell_style))
         return self._finish(segments, row_style + over), problems
+
+    def cells(self, line: Strip) -> dict[str, str]:
+        """What a drawn row line shows: marker name or column key -> its text (cut as on
+        screen, without padding)."""
+        cells = {m.name: line.crop(i, i + 1).text for i, m in enumerate(self.markers)}
+        for placed in self.layout.columns:
+            cells[placed.column.key] = line.crop(placed.start, placed.end).text.strip()
+        return cells
 
     def header(self, sort: str, descending: bool) -> Strip:
         styles = self.styles

@@ -8,10 +8,10 @@ so paging 10,000 models meant rebuilding pages and a cursor move re-rendered the
 - The rows are the owner's sequence of `Model` (the inventory's filtered and sorted view),
   held by reference: swapping it (a filter, a sort) copies nothing.
 - `render_line(y)` draws the header on line 0 and row `scroll_y + y - 1` below it. A row's
-  full-width line is cached by (model id, what changes its look: markers, cursor, flash,
-  zebra parity, spinner frame) and used only while the cached model *is* the current one
-  (`inventory.update` replaces a changed model with a new object), so a changed model is
-  redrawn and everything else, scrolling included, is a dict lookup plus a crop.
+  line is cached by (model id, its look: markers, cursor, flash, zebra, spinner frame)
+  while the cached model *is* the current one (`inventory.update` puts a new object in
+  place of a changed model): only a changed model is drawn again, and scrolling hands
+  Textual the very Strips it had (`render_lines`).
 - A cursor move refreshes the two lines it touches; a spinner tick the visible rows that
   are in progress; a mark or flash the visible rows whose id changed.
 - Sideways scrolling (wide mode) keeps the markers, ID and Name frozen on the left.
@@ -49,7 +49,9 @@ from xerotui.tui.widgets.grid_rows import (
     Marker,
     Problem,
     RowPainter,
+    filtered,
     in_progress,
+    plain_box,
     row_styles,
 )
 
@@ -191,13 +193,8 @@ class ModelGrid(SafeDispatch, GridKeys, ScrollView, can_focus=True):
 
     def tick(self) -> None:
         """Advance the spinner: redraw only the visible rows that are in progress."""
-        lines = self.lines
-        if self.app.animation_level == "none":
-            if lines.frame is None:
-                return
-            lines.frame = None  # animations turned off: back to the still glyph
-        else:
-            lines.frame = (lines.frame or 0) + 1
+        if not self.lines.advance(animated=self.app.animation_level != "none"):
+            return
         for row in self.visible_rows:
             if in_progress(self._models[row]):
                 self.refresh_row(row)
@@ -217,10 +214,7 @@ class ModelGrid(SafeDispatch, GridKeys, ScrollView, can_focus=True):
         models = self._models
         if self._cursor < len(models) and models[self._cursor].id == model_id:
             return self._cursor
-        for index, model in enumerate(models):
-            if model.id == model_id:
-                return index
-        return None
+        return next((i for i, model in enumerate(models) if model.id == model_id), None)
 
     # ------------------------------------------------------------------ layout and styles
 
@@ -284,18 +278,28 @@ class ModelGrid(SafeDispatch, GridKeys, ScrollView, can_focus=True):
     # ------------------------------------------------------------------ drawing
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """Read the scroll position once per frame, not once per line (a property that
-        costs more than drawing a cached line). The first frame places the columns itself
-        (Textual sizes a widget before its first render but tells it after): the first
-        frame shows the rows, not a blank grid that the resize fills a frame later."""
+        """The cached strips themselves: a row shown again is the same Strip, so what Textual
+        caches on it (line filters, chops, escape codes) is reused as the rows scroll.
+        Textual's path (its styles cache) makes a new Strip of every line of a scrolled
+        widget, for padding, borders, tint and opacity the grid has not (else: `plain_box`).
+
+        The scroll position is read once per frame, not per line. The first frame places
+        the columns itself (Textual tells a widget its size only after its first render)."""
         if self._layout is None:
             self._fit()
         offset = self.scroll_offset
         self._view = (offset.x, offset.y, self.page_rows, len(self._models))
         try:
-            return super().render_lines(crop)
+            if not plain_box(self.styles):
+                return super().render_lines(crop)
+            filters, background = self.get_line_filters(), self.background_colors[1]
+            lines = [filtered(self.render_line(y), filters, background) for y in crop.line_range]
         finally:
             self._view = None
+        x1, x2 = crop.column_span
+        if (x1, x2) != (0, self.size.width):
+            lines = [line.crop(x1, x2) for line in lines]
+        return lines
 
     def render_line(self, y: int) -> Strip:
         try:
@@ -345,11 +349,7 @@ class ModelGrid(SafeDispatch, GridKeys, ScrollView, can_focus=True):
         painter = self._painter_now()
         if painter is None or not 0 <= row < len(self._models):
             return {}
-        line = self._line(row, painter)
-        cells = {m.name: line.crop(i, i + 1).text for i, m in enumerate(self.markers)}
-        for placed in painter.layout.columns:
-            cells[placed.column.key] = line.crop(placed.start, placed.end).text.strip()
-        return cells
+        return painter.cells(self._line(row, painter))
 
     def _report(self, problem: Problem) -> None:
         if self.lines.report(problem):

@@ -2,7 +2,9 @@
 
 It is redrawn on every scroll of the table, so it costs one line and no layout pass: the
 rows text is a fixed-width Static updated with `layout=False`; the progress bar and the hint
-(auto width) change, with a layout, only when the load starts or ends.
+(auto width) change, with a layout, only when the load starts or ends. The bar (three
+widgets) is mounted only while a load runs: hidden, it still took part in every round of
+messages, and with no total yet its animation refreshed 15 times a second.
 """
 
 from __future__ import annotations
@@ -63,14 +65,11 @@ class TableStatus(SafeDispatch, Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shown: TableInfo | None = None
+        self._bar: ProgressBar | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="rows")
-        yield ProgressBar(id="load-progress", show_eta=False, show_percentage=True)
         yield Static(id="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#load-progress").display = False
 
     def show(self, info: TableInfo) -> None:
         """Draw ``info``; the same again draws nothing (a scroll reports it twice: the
@@ -91,12 +90,21 @@ class TableStatus(SafeDispatch, Horizontal):
             rows.append(f" · {info.marked:,} marked", style="bold magenta")
         self.query_one("#rows", Static).update(rows, layout=False)
         hint = _hint(info)
-        bar = self.query_one("#load-progress", ProgressBar)
-        if hint:
-            bar.update(total=info.expected, progress=info.loaded or 0)
         if hint != (_hint(previous) if previous else ""):  # a load started, moved on or ended
-            bar.display = bool(hint)
+            self._show_bar(info if hint else None)
             self.query_one("#hint", Static).update(Text(hint, style="yellow"))
+
+    def _show_bar(self, info: TableInfo | None) -> None:
+        """The load's bar at `info`'s progress; None: no load, no bar."""
+        if info is None:
+            if self._bar is not None:
+                self._bar.remove()
+                self._bar = None
+            return
+        if self._bar is None:
+            self._bar = ProgressBar(id="load-progress", show_eta=False, show_percentage=True)
+            self.mount(self._bar, before="#hint")
+        self._bar.update(total=info.expected, progress=info.loaded or 0)
 
 
 def _hint(info: TableInfo) -> str:
