@@ -10,6 +10,7 @@ model_query.py), and sort keys are plain tuples.
 from __future__ import annotations
 
 import asyncio
+import functools
 import heapq
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,7 +29,10 @@ class ModelLister(Protocol):
     ) -> ModelList: ...
 
 
+@functools.lru_cache(maxsize=4096)
 def _version_key(version: str | None) -> tuple[Any, ...]:
+    """Parsed once per distinct version (most models share a few: sorting 100,000 models by
+    version parsed each one again, ~0.4 s)."""
     import semver  # a sort by version is rare: not an import at start-up
 
     if not version:
