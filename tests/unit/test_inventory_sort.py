@@ -4,11 +4,13 @@ parsed once however many models share it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from xerotui.api.inventory import ModelInventory, _version_key
 from xerotui.api.schema import Model, ModelList
 
 
-def inventory(versions: list[str | None]) -> ModelInventory:
+def inventory(versions: Sequence[str | None]) -> ModelInventory:
     body = {
         "object": "list",
         "data": [
