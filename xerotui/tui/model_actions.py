@@ -40,6 +40,8 @@ class ModelActions:
         self.app = app
         self.in_flight: set[str] = set()
         """Models a change is being sent for: the same action is not sent twice meanwhile."""
+        self.opening: set[str] = set()
+        """Models whose screen is being read to open (`e e` opens one form, not two)."""
         self.undo: tuple[str, list[str]] | None = None
         """(action to undo with, model ids) while the undo key is offered."""
         self._undo_serial = 0
@@ -114,13 +116,16 @@ class ModelActions:
         list's copy lacks description, license, capabilities... and a form built on it would
         show them empty (and could send them back so)."""
         session = self.host.session
-        if session is None:
+        if session is None or model_id in self.opening:
             return
+        self.opening.add(model_id)
         try:
             model = await session.client.get_model(model_id, extended=True)
         except XeroError as error:
             report(self.app, error, doing=f"Reading {self.name(model_id)}")
             return
+        finally:
+            self.opening.discard(model_id)
         self.host.feed.merge(model)
         await self.app.push_screen(make(model))
 
