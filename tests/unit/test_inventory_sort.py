@@ -4,9 +4,10 @@ parsed once however many models share it."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 
-from xerotui.api.inventory import ModelInventory, _version_key
+from xerotui.api.inventory import SORT_KEYS, ModelInventory, _version_key
 from xerotui.api.schema import Model, ModelList
 
 
@@ -39,3 +40,38 @@ def test_each_distinct_version_is_parsed_once() -> None:
     found.view(sort="version")
     found.view(sort="version", descending=False)
     assert _version_key.cache_info().misses == 2
+
+
+def test_a_filtered_view_in_any_order_is_the_matches_sorted() -> None:
+    """The sorted list is kept and filtered (not the matches sorted again): the result is
+    the same as sorting the matches, before and after models change."""
+    rng = random.Random(5)
+    names = ["alpha", "beta", "Gamma", "delta", "beta", None]
+    found = inventory([rng.choice(["1.0.0", "2.0.0", "1.10.0", None, "x"]) for _ in range(300)])
+    for model in list(found.models):
+        found.update(
+            model.model_copy(
+                update={
+                    "name": rng.choice(names),
+                    "size_bytes": rng.choice([None, 1, 5, 5, 900]),
+                    "status": rng.choice(["ready", "failed", "validating"]),
+                }
+            )
+        )
+
+    def expected(query: str, sort: str, descending: bool) -> list[str]:
+        rows = found.view(query)  # server order, filtered
+        return [m.id for m in sorted(rows, key=SORT_KEYS[sort], reverse=descending)]
+
+    for step in range(60):
+        sort = rng.choice(sorted(SORT_KEYS))
+        descending = rng.random() < 0.5
+        query = rng.choice(["", "beta", "a", "status:failed", "size>4", "gamma 1", "zzz"])
+        assert [m.id for m in found.view(query, sort, descending)] == expected(
+            query, sort, descending
+        )
+        if step % 7 == 0:  # a change to one model must reach the kept order
+            model = rng.choice(found.models)
+            found.update(model.model_copy(update={"name": rng.choice(names[:-1])}))
+        if step == 30:
+            found.remove({found.models[0].id, found.models[5].id})

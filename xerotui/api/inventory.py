@@ -88,6 +88,13 @@ class ModelInventory:
     _pending: set[str] = field(default_factory=set, repr=False)
     """Ids of the models in progress (kept as they change: a refresh asks every 30 s, and
     a scan of 100,000 models took ~30 ms of the UI's time)."""
+    _sorted: tuple[tuple[str, bool], list[Model], list[str]] | None = field(
+        default=None, repr=False
+    )
+    """The last order asked for other than the server's: ((sort, descending), models,
+    their haystacks), dropped when a model changes. A filter typed under that sort then
+    filters the sorted list (Python's sort is stable, so the subset keeps its order) instead
+    of sorting its matches again: at 100,000 models a sort by name took ~150 ms."""
     _sharing: Sharing = field(default_factory=Sharing, repr=False)
 
     def __len__(self) -> int:
@@ -113,6 +120,7 @@ class ModelInventory:
         self._by_id = unique
         self._haystacks = []
         self._pending = set()
+        self._sorted = None
         for model in self.models:  # one pass: each model is read once
             self._haystacks.append(self._haystack(model))
             if not is_terminal(model.status):
@@ -140,6 +148,7 @@ class ModelInventory:
         self.models[index] = merged
         self._by_id[model.id] = merged
         self._haystacks[index] = self._haystack(merged)
+        self._sorted = None
         if is_terminal(merged.status):
             self._pending.discard(merged.id)
         else:
@@ -172,6 +181,7 @@ class ModelInventory:
             self._by_id = {m.id: m for m in self.models}
             self._position = {m.id: i for i, m in enumerate(self.models)}
             self._pending -= gone
+            self._sorted = None
         return gone
 
     def in_progress(self) -> list[Model]:
@@ -189,19 +199,30 @@ class ModelInventory:
         """The models matching `query` (model_query.py's syntax; a string is parsed and may
         raise QueryError) ordered by `sort`."""
         wanted = parse(query) if isinstance(query, str) else query
+        models, haystacks = self._ordered(sort, descending)
         if wanted.empty:
-            rows = list(self.models)
-        elif not wanted.tests and len(wanted.words) == 1:  # the common case: one word
+            return list(models)
+        if not wanted.tests and len(wanted.words) == 1:  # the common case: one word
             needle = wanted.words[0]
-            rows = [m for m, hay in zip(self.models, self._haystacks, strict=True) if needle in hay]
-        else:
-            matches = wanted.matches
-            rows = [
-                m for m, hay in zip(self.models, self._haystacks, strict=True) if matches(m, hay)
-            ]
+            return [m for m, hay in zip(models, haystacks, strict=True) if needle in hay]
+        matches = wanted.matches
+        return [m for m, hay in zip(models, haystacks, strict=True) if matches(m, hay)]
+
+    def _ordered(self, sort: str, descending: bool) -> tuple[list[Model], list[str]]:
+        """Every model and its haystack in `sort` order (the server's order is `created`
+        descending)."""
         if sort == "created" and descending:
-            return rows  # server order already
-        return sorted(rows, key=SORT_KEYS[sort], reverse=descending)
+            return self.models, self._haystacks
+        if self._sorted is None or self._sorted[0] != (sort, descending):
+            models, haystacks = self.models, self._haystacks
+            keys = list(map(SORT_KEYS[sort], models))
+            order = sorted(range(len(models)), key=keys.__getitem__, reverse=descending)
+            self._sorted = (
+                (sort, descending),
+                [models[i] for i in order],
+                [haystacks[i] for i in order],
+            )
+        return self._sorted[1], self._sorted[2]
 
     def status_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
