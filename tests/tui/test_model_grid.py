@@ -15,6 +15,7 @@ from xerotui.launcher import SandboxInfo
 from xerotui.tui.format import SPINNER
 from xerotui.tui.widgets.grid_layout import fit as fit_cells
 from xerotui.tui.widgets.grid_layout import layout_for
+from xerotui.tui.widgets.grid_rows import plain_box
 from xerotui.tui.widgets.model_grid import ModelGrid
 
 WIDE_FIVE = ("Architecture", "Quant", "Context", "Params", "Created")
@@ -190,6 +191,11 @@ async def test_a_grid_given_a_border_is_drawn_by_textual_with_it(sandbox: Sandbo
     app = GridHost(view)
     async with app.run_test(size=(120, 16)) as pilot:
         grid = app.grid
+        assert plain_box(grid)
+        app.screen.styles.opacity = 0.5  # an ancestor's opacity fades the grid too
+        assert not plain_box(grid)
+        app.screen.styles.opacity = 1.0
+        assert plain_box(grid)
         grid.styles.border = ("round", "red")
         await pilot.pause()
         shown = lines(grid)
@@ -198,6 +204,36 @@ async def test_a_grid_given_a_border_is_drawn_by_textual_with_it(sandbox: Sandbo
         assert shown[1].startswith("│")
         assert shown[1].split()[1:3] == ["ID", "Name"]
         assert view[0].id[:8] in shown[2]
+        assert not plain_box(grid)
+
+
+class ResizeWatchingGrid(ModelGrid):
+    """Draws itself when told of a new size, before ModelGrid's own handler has placed the
+    columns again: the frame Textual may paint in between."""
+
+    widths: ClassVar[list[tuple[int, set[int]]]] = []
+
+    def on_resize(self, event: events.Resize) -> None:  # runs before ModelGrid.on_resize
+        lines = self.render_lines(Region(0, 0, *self.size))
+        self.widths.append((self.size.width, {line.cell_length for line in lines}))
+
+
+async def test_a_frame_between_a_resize_and_its_handler_fills_the_width(
+    sandbox: SandboxInfo,
+) -> None:
+    """Wider before the columns are placed again: every line is padded to the new width
+    (a short strip leaves the compositor's cut past its end empty: a blank line)."""
+    view = (await load_inventory(sandbox)).view()
+    app = GridHost(view, grid_class=ResizeWatchingGrid)
+    async with app.run_test(size=(100, 12)) as pilot:
+        await pilot.pause()
+        ResizeWatchingGrid.widths.clear()
+        await pilot.resize_terminal(140, 12)
+        await wait_until(pilot, lambda: app.grid.size.width == 140, what="the new width")
+        await pilot.pause()
+        assert (140, {140}) in ResizeWatchingGrid.widths
+        assert all(lengths == {width} for width, lengths in ResizeWatchingGrid.widths)
+        assert view[0].id[:8] in lines(app.grid)[1]
 
 
 async def test_header_click_asks_for_a_sort_and_shows_the_arrow(sandbox: SandboxInfo) -> None:

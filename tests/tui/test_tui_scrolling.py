@@ -56,7 +56,7 @@ async def test_one_view_of_every_model_and_the_status_line_says_which_rows_show(
         assert (shown.start, len(shown)) == (0, screen.table.page_rows)
         assert plain(screen, "#rows") == f"rows 1-{len(shown)} of 293 · sort created ▼"
         assert plain(screen, "#hint") == ""
-        assert not screen.query("#load-progress")  # mounted only while a load runs
+        assert not screen.query("TableStatus ProgressBar")  # mounted only while a load runs
         # no page keys any more: pagedown and half pages move through the one view
         assert "right_square_bracket" not in app.screen.active_bindings
     assert not app.unexpected_errors
@@ -218,7 +218,7 @@ async def test_pages_load_in_the_background_with_visible_progress(
         page = screen.table.page_rows
         assert plain(screen, "#rows").startswith(f"rows 1-{page} of 100 · sort")
         assert plain(screen, "#hint") == "loading 100/293"
-        bar = screen.query_one("#load-progress", ProgressBar)
+        bar = screen.query_one("TableStatus ProgressBar", ProgressBar)
         assert bar.display is True
         assert (bar.progress, bar.total) == (100, TOTAL)
 
@@ -230,7 +230,7 @@ async def test_pages_load_in_the_background_with_visible_progress(
         assert len(inventory) == TOTAL
         assert len({m.id for m in inventory.models}) == TOTAL
         assert not bar.is_attached
-        assert not screen.query("#load-progress")
+        assert not screen.query("TableStatus ProgressBar")
         assert plain(screen, "#hint") == ""
         assert plain(screen, "#rows").startswith(f"rows 1-{page} of 293")
         assert len(row_ids(screen)) == TOTAL

@@ -18,9 +18,9 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
-from textual.css.styles import StylesBase
 from textual.filter import LineFilter
 from textual.strip import Strip
+from textual.widget import Widget
 
 from xerotui.api.schema import Model
 from xerotui.api.units import size_formatted
@@ -200,14 +200,16 @@ CELLS: dict[str, Callable[[Model, int | None], Cell]] = {
 }
 
 
-def plain_box(styles: StylesBase) -> bool:
-    """No padding, border, outline, hatch, tint or opacity: a line goes out as drawn."""
+def plain_box(widget: Widget) -> bool:
+    """No padding, border, outline, hatch, tint or opacity (its own or its ancestors'): a
+    line goes out as drawn."""
+    styles = widget.styles
     return (
         not any(styles.gutter)
         and not styles.has_rule("hatch")
         and not any(edge for edge, _ in styles.outline)
         and not styles.tint.a
-        and styles.opacity == 1.0
+        and widget.opacity == 1.0
         and styles.text_opacity == 1.0
     )
 

@@ -278,28 +278,28 @@ class ModelGrid(SafeDispatch, GridKeys, ScrollView, can_focus=True):
     # ------------------------------------------------------------------ drawing
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """The cached strips themselves: a row shown again is the same Strip, so what Textual
-        caches on it (line filters, chops, escape codes) is reused as the rows scroll.
-        Textual's path (its styles cache) makes a new Strip of every line of a scrolled
-        widget, for padding, borders, tint and opacity the grid has not (else: `plain_box`).
-
-        The scroll position is read once per frame, not per line. The first frame places
-        the columns itself (Textual tells a widget its size only after its first render)."""
+        """The cached strips themselves: what Textual caches on a Strip (line filters, chops,
+        escape codes) is reused as rows scroll. Its own path makes a new Strip of each line
+        of a scrolled widget, for padding, borders, tint, opacity the grid has not (else:
+        `plain_box`). The scroll position is read once per frame, not per line; the first
+        frame places the columns (Textual tells a widget its size after its first render)."""
         if self._layout is None:
             self._fit()
         offset = self.scroll_offset
         self._view = (offset.x, offset.y, self.page_rows, len(self._models))
         try:
-            if not plain_box(self.styles):
+            if not plain_box(self):
                 return super().render_lines(crop)
+            width, pad = self.size.width, self.rich_style  # wider, before on_resize: padded
             filters, background = self.get_line_filters(), self.background_colors[1]
-            lines = [filtered(self.render_line(y), filters, background) for y in crop.line_range]
+            lines = [
+                filtered(self.render_line(y).adjust_cell_length(width, pad), filters, background)
+                for y in crop.line_range
+            ]
         finally:
             self._view = None
         x1, x2 = crop.column_span
-        if (x1, x2) != (0, self.size.width):
-            lines = [line.crop(x1, x2) for line in lines]
-        return lines
+        return lines if (x1, x2) == (0, width) else [line.crop(x1, x2) for line in lines]
 
     def render_line(self, y: int) -> Strip:
         try:

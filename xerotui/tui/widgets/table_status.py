@@ -53,11 +53,11 @@ class TableStatus(SafeDispatch, Horizontal):
     TableStatus #hint {
         width: auto;
     }
-    TableStatus #load-progress {
+    TableStatus ProgressBar {
         width: 28;
         padding: 0 1;
     }
-    TableStatus #load-progress Bar {
+    TableStatus ProgressBar Bar {
         width: 16;
     }
     """
@@ -101,8 +101,8 @@ class TableStatus(SafeDispatch, Horizontal):
                 self._bar.remove()
                 self._bar = None
             return
-        if self._bar is None:
-            self._bar = ProgressBar(id="load-progress", show_eta=False, show_percentage=True)
+        if self._bar is None:  # no id: the last load's bar may not be removed yet
+            self._bar = ProgressBar(show_eta=False, show_percentage=True)
             self.mount(self._bar, before="#hint")
         self._bar.update(total=info.expected, progress=info.loaded or 0)
 
