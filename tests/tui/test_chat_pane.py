@@ -72,6 +72,18 @@ async def ask(pilot: Pilot[Any], text: str) -> None:
     await pilot.press(*text, "enter")
 
 
+async def answered(pilot: Pilot[Any], client: ScriptedClient, question: str, text: str) -> ChatDock:
+    """The pane opened, `question` asked and `text` answered whole; the pane."""
+    dock = await open_pane(pilot)
+    await ask(pilot, question)
+    client.say(text)
+    client.finish()
+    app = pilot.app
+    assert isinstance(app, PaneHost)
+    await wait_until(pilot, lambda: not app.chat.busy, what="the answer")
+    return dock
+
+
 async def test_the_answer_grows_and_no_closed_segment_is_rendered_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -259,11 +271,8 @@ async def test_copy_a_message_and_each_code_block_in_turn() -> None:
     client = ScriptedClient()
     app = PaneHost(client)
     async with app.run_test(size=SIZE) as pilot:
-        dock = await open_pane(pilot)
-        await ask(pilot, "code please")
-        client.say("Two blocks:\n\n```python\nprint(1)\n```\n\nand\n\n```sh\necho 2\n```\n")
-        client.finish()
-        await wait_until(pilot, lambda: not app.chat.busy, what="the answer")
+        text = "Two blocks:\n\n```python\nprint(1)\n```\n\nand\n\n```sh\necho 2\n```\n"
+        dock = await answered(pilot, client, "code please", text)
         await pilot.press("tab")  # to the messages: the last one is selected
         assert dock.transcript.has_focus
         await pilot.press("c", "c", "c", "y", "up", "y")
@@ -280,11 +289,7 @@ async def test_server_text_is_cleaned_before_it_is_shown() -> None:
     client = ScriptedClient()
     app = PaneHost(client)
     async with app.run_test(size=SIZE) as pilot:
-        dock = await open_pane(pilot)
-        await ask(pilot, "x")
-        client.say("title \x1b]0;pwned\x07 and [b]markup[/b]")
-        client.finish()
-        await wait_until(pilot, lambda: not app.chat.busy, what="the answer")
+        dock = await answered(pilot, client, "x", "title \x1b]0;pwned\x07 and [b]markup[/b]")
         await pilot.pause()
         source = "".join(s.rendered for s in answer_view(dock).query_one(ChatAnswer).segments)
         assert "\x1b" not in source
@@ -327,11 +332,8 @@ async def test_an_answer_is_drawn_again_in_a_new_theme() -> None:
     client = ScriptedClient()
     app = PaneHost(client)
     async with app.run_test(size=SIZE) as pilot:
-        dock = await open_pane(pilot)
-        await ask(pilot, "x")
-        client.say("Some **bold** text and `code`.\n\n```python\nprint(1)\n```\n")
-        client.finish()
-        await wait_until(pilot, lambda: not app.chat.busy, what="the answer")
+        text = "Some **bold** text and `code`.\n\n```python\nprint(1)\n```\n"
+        dock = await answered(pilot, client, "x", text)
         await pilot.pause()
         answer = answer_view(dock).query_one(ChatAnswer)
         before = [segment.lines for segment in answer.segments]
